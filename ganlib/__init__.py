@@ -1,0 +1,47 @@
+"""ganlib: the shared, tested code of the GAN notebook series.
+
+The public API is listed in ``_EXPORTS`` below. Submodules are imported when a name
+is first used, so ``import ganlib`` (and ``python -m ganlib --help``) stays instant
+and does not start TensorFlow; nothing is seeded, configured or downloaded on import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "config": ["DCGANConfig", "PRESETS", "get_preset"],
+    "data": ["load_mnist", "make_dataset", "DataSourceError"],
+    "models": ["make_generator", "make_discriminator", "generate_images"],
+    "losses": [
+        "minimax_discriminator_loss",
+        "non_saturating_discriminator_loss",
+        "discriminator_loss",
+        "minimax_generator_loss",
+        "non_saturating_generator_loss",
+        "generator_loss",
+    ],
+    "training": ["set_seed", "build_gan", "make_train_step", "train", "read_history", "GANState", "TrainResult"],
+    "checkpoints": ["CheckpointError", "restore_checkpoint", "load_generator", "load_config"],
+    "latent": ["sample_latent", "lecture_moments", "interpolate"],
+    "runtime": ["quiet_tensorflow"],
+    "plotting": ["image_grid", "show_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _EXPORTS:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ganlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | set(_EXPORTS))

@@ -1,0 +1,123 @@
+"""Points in the generator's latent space: sampling, sweeps and interpolation.
+
+All functions are pure numpy and return float32, the generator's dtype.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+INTERPOLATION_METHODS = ("linear", "slerp")
+
+
+def _per_dimension(value, latent_dim: int, name: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        return np.full(latent_dim, float(arr))
+    if arr.shape != (latent_dim,):
+        raise ValueError(
+            f"{name} must be a scalar or a vector of length latent_dim={latent_dim}, "
+            f"got shape {arr.shape}"
+        )
+    return arr
+
+
+def sample_latent(n: int, latent_dim: int, mean=0.0, std=1.0, seed: int | None = None) -> np.ndarray:
+    """Draw n latent vectors z ~ N(mean, diag(std**2)).
+
+    Parameters
+    ----------
+    n, latent_dim : positive int
+    mean, std : float or array of shape (latent_dim,)
+        Per-dimension means and standard deviations; every std must be >= 0.
+    seed : int or None
+        Same seed, same points.
+
+    Returns
+    -------
+    float32 array of shape (n, latent_dim)
+    """
+    for name, value in (("n", n), ("latent_dim", latent_dim)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    means = _per_dimension(mean, latent_dim, "mean")
+    stds = _per_dimension(std, latent_dim, "std")
+    if not np.all(np.isfinite(means)) or not np.all(np.isfinite(stds)):
+        raise ValueError("mean and std must be finite")
+    if np.any(stds < 0):
+        raise ValueError(f"std must be >= 0 in every dimension, got minimum {stds.min():g}")
+    rng = np.random.default_rng(seed)
+    z = means + stds * rng.standard_normal((n, latent_dim))
+    return z.astype(np.float32)
+
+
+def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float = 1.0):
+    """Per-dimension means and stds of the lecture's latent sweep, done correctly.
+
+    The lecture drew dimension i with mean ``mean_scale * linspace(-1, 1)[i]`` and
+    std ``std_scale * linspace(-1, 1)[i]``: half of those stds are negative and the
+    middle ones are zero (erratum 8). Here the means keep the lecture's ramp, a
+    fixed direction in latent space scaled by ``mean_scale``, and every dimension
+    gets the standard deviation ``std_scale`` (1 is the training prior).
+
+    Returns
+    -------
+    means, stds : float64 arrays of shape (latent_dim,)
+    """
+    if std_scale < 0:
+        raise ValueError(f"std_scale must be >= 0, got {std_scale!r}")
+    means = mean_scale * np.linspace(-1.0, 1.0, latent_dim)
+    stds = np.full(latent_dim, float(std_scale))
+    return means, stds
+
+
+def interpolate(z0, z1, steps: int, method: str = "linear") -> np.ndarray:
+    """Points from z0 to z1, both ends included.
+
+    ``"linear"`` moves along the straight chord. Its midpoints are shorter than
+    z0 and z1: for Gaussian latents in many dimensions that leaves the shell where
+    the generator saw nearly all its training inputs. ``"slerp"`` moves the
+    direction along the great circle and the length linearly, so every point's
+    norm lies between |z0| and |z1|.
+
+    Parameters
+    ----------
+    z0, z1 : arrays of shape (latent_dim,)
+    steps : int >= 2
+    method : "linear" or "slerp"
+
+    Returns
+    -------
+    float32 array of shape (steps, latent_dim); row 0 is z0 and row -1 is z1.
+    """
+    z0 = np.asarray(z0, dtype=np.float64)
+    z1 = np.asarray(z1, dtype=np.float64)
+    if z0.ndim != 1 or z0.shape != z1.shape:
+        raise ValueError(f"z0 and z1 must be vectors of one length, got {z0.shape} and {z1.shape}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
+        raise ValueError(f"steps must be an integer >= 2, got {steps!r}")
+    if method not in INTERPOLATION_METHODS:
+        raise ValueError(f"method must be one of {INTERPOLATION_METHODS}, got {method!r}")
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    if method == "linear":
+        path = (1 - t) * z0 + t * z1
+    else:
+        r0, r1 = np.linalg.norm(z0), np.linalg.norm(z1)
+        if r0 == 0 or r1 == 0:
+            path = (1 - t) * z0 + t * z1  # no direction to rotate
+        else:
+            u0, u1 = z0 / r0, z1 / r1
+            omega = np.arccos(np.clip(u0 @ u1, -1.0, 1.0))
+            if omega < 1e-6:  # same direction
+                direction = np.broadcast_to(u0, (steps, len(u0)))
+            elif np.pi - omega < 1e-6:  # opposite: every great circle through both will do
+                helper = np.zeros_like(u0)
+                helper[np.argmin(np.abs(u0))] = 1.0
+                v = helper - (helper @ u0) * u0
+                v /= np.linalg.norm(v)
+                direction = np.cos(np.pi * t) * u0 + np.sin(np.pi * t) * v
+            else:
+                direction = (np.sin((1 - t) * omega) * u0 + np.sin(t * omega) * u1) / np.sin(omega)
+            path = ((1 - t) * r0 + t * r1) * direction
+        path[0], path[-1] = z0, z1
+    return path.astype(np.float32)

@@ -1,0 +1,69 @@
+"""GAN losses computed from the discriminator's logits.
+
+With D(x) = sigmoid(logit) and the value function
+V(D, G) = E_x[log D(x)] + E_z[log(1 - D(G(z)))], the discriminator maximises V,
+so it minimises ``-V``: binary cross-entropy with target 1 for real images and 0 for
+fakes. The generator has two classic choices (Goodfellow et al. 2014):
+
+* minimax: minimise E_z[log(1 - D(G(z)))], the game as written. Its gradient
+  vanishes when D confidently rejects the fakes, which is exactly early in training.
+* non-saturating: minimise -E_z[log D(G(z))]. Same fixed point, strong gradients
+  when the fakes are bad. This is the default.
+
+Notebook 01 plots both gradients against D(G(z)).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+
+def _mean_bce(targets, logits):
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=targets, logits=logits))
+
+
+def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing: float = 0.0):
+    """-V(D, G) estimated on a batch: BCE(real -> 1) + BCE(fake -> 0).
+
+    Parameters
+    ----------
+    real_logits, fake_logits : float tensors of shape (batch, 1)
+    label_smoothing : float in [0, 1)
+        One-sided smoothing: real targets become ``1 - label_smoothing``.
+
+    Returns
+    -------
+    scalar float32 tensor; 2 log 2 ~= 1.386 when D outputs 1/2 everywhere.
+    """
+    real_logits = tf.convert_to_tensor(real_logits, tf.float32)
+    fake_logits = tf.convert_to_tensor(fake_logits, tf.float32)
+    real_targets = tf.fill(tf.shape(real_logits), 1.0 - label_smoothing)
+    return _mean_bce(real_targets, real_logits) + _mean_bce(tf.zeros_like(fake_logits), fake_logits)
+
+
+#: Both generator variants share the discriminator's loss.
+non_saturating_discriminator_loss = minimax_discriminator_loss
+discriminator_loss = minimax_discriminator_loss  # the lecture's name
+
+
+def minimax_generator_loss(fake_logits):
+    """E_z[log(1 - D(G(z)))] on a batch, which the generator minimises.
+
+    Equal to ``-BCE(fake -> 0)``: always <= 0, and it flattens out as D(G(z)) -> 0.
+    """
+    fake_logits = tf.convert_to_tensor(fake_logits, tf.float32)
+    return -_mean_bce(tf.zeros_like(fake_logits), fake_logits)
+
+
+def non_saturating_generator_loss(fake_logits):
+    """-E_z[log D(G(z))] on a batch: BCE(fake -> 1), which the generator minimises."""
+    fake_logits = tf.convert_to_tensor(fake_logits, tf.float32)
+    return _mean_bce(tf.ones_like(fake_logits), fake_logits)
+
+
+generator_loss = non_saturating_generator_loss  # the lecture's name
+
+GENERATOR_LOSSES = {
+    "non_saturating": non_saturating_generator_loss,
+    "minimax": minimax_generator_loss,
+}

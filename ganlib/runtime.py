@@ -1,0 +1,57 @@
+"""Starting TensorFlow without its start-up noise.
+
+The full ``tensorflow`` wheel looks for CUDA while it loads and logs to the process's
+stderr before its own log settings apply, so those lines reach notebook outputs
+and terminals even with ``TF_CPP_MIN_LOG_LEVEL`` set. :func:`quiet_tensorflow`
+imports TensorFlow with stderr pointed at the null device for that moment only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real file descriptor 2 (some embedded interpreters)
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
+def quiet_tensorflow(log_level: int = 3, onednn: bool | None = None):
+    """Import TensorFlow quietly and return the module.
+
+    Parameters
+    ----------
+    log_level : value for ``TF_CPP_MIN_LOG_LEVEL`` unless already set
+        (2 hides info and warnings, 3 errors too). The default is 3 because TF 2.21's
+        graph optimizer logs a harmless "remapper failed" error on the first train step.
+    onednn : when not None, set ``TF_ENABLE_ONEDNN_OPTS`` unless already set. It must
+        happen before TensorFlow is first imported and changes results only by
+        floating-point rounding. None leaves TensorFlow's default.
+
+    Only the import and the device probe are silenced; later errors still show.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", str(log_level))
+    if onednn is not None:
+        os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1" if onednn else "0")
+    if "tensorflow" in sys.modules:
+        return sys.modules["tensorflow"]
+    with _stderr_silenced():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()  # the CUDA probe logs here
+    return tf

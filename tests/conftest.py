@@ -1,0 +1,38 @@
+"""Shared fixtures: tiny configurations and real MNIST digits, TensorFlow started quietly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from ganlib.runtime import quiet_tensorflow
+
+quiet_tensorflow(onednn=True)  # same kernels as the command line; before any test imports TF
+
+from ganlib.config import DCGANConfig  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_cfg() -> DCGANConfig:
+    """A DCGAN small enough that a train step takes milliseconds."""
+    return DCGANConfig(latent_dim=8, gen_filters=8, batch_size=16, epochs=2, seed=3,
+                       checkpoint_every=1, sample_grid_size=4)
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    from ganlib.data import load_mnist
+
+    return load_mnist("embedded", verbose=False)
+
+
+@pytest.fixture(scope="session")
+def small_images(mnist) -> np.ndarray:
+    """48 real digits: three batches of the tiny configuration."""
+    return mnist[0][:48]
+
+
+def replace(cfg: DCGANConfig, **changes) -> DCGANConfig:
+    return dataclasses.replace(cfg, **changes)

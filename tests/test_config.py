@@ -1,0 +1,53 @@
+import dataclasses
+
+import pytest
+
+from ganlib.config import PRESETS, DCGANConfig, get_preset
+
+
+def test_lecture_preset_has_the_lecture_values():
+    cfg = get_preset("lecture")
+    assert (cfg.latent_dim, cfg.gen_filters, cfg.batch_size) == (100, 256, 256)
+    assert cfg.gen_learning_rate == cfg.disc_learning_rate == 1e-4
+    assert cfg.beta_1 == 0.9 and cfg.epochs == 30 and cfg.dropout == 0.3
+
+
+def test_config_is_frozen_and_varied_with_replace():
+    cfg = get_preset("lecture")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.batch_size = 64
+    assert dataclasses.replace(cfg, batch_size=64).batch_size == 64
+    assert cfg.batch_size == 256
+
+
+def test_unknown_preset_names_the_known_ones():
+    with pytest.raises(ValueError, match="fast, lecture"):
+        get_preset("slow")
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"batch_size": 0}, "batch_size"),
+    ({"latent_dim": -3}, "latent_dim"),
+    ({"gen_filters": 2.5}, "gen_filters"),
+    ({"beta_1": 1.0}, "beta_1"),
+    ({"gen_learning_rate": 0.0}, "gen_learning_rate"),
+    ({"generator_loss": "wasserstein"}, "generator_loss"),
+])
+def test_invalid_values_are_rejected_with_the_field_named(changes, field):
+    with pytest.raises(ValueError, match=field):
+        DCGANConfig(**changes)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    cfg = dataclasses.replace(PRESETS["fast"], seed=7)
+    cfg.save(tmp_path / "config.json")
+    assert DCGANConfig.load(tmp_path / "config.json") == cfg
+
+
+def test_loading_a_corrupt_or_foreign_file_says_so(tmp_path):
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        DCGANConfig.load(tmp_path / "bad.json")
+    (tmp_path / "other.json").write_text('{"latent_dim": 10, "colour": "red"}')
+    with pytest.raises(ValueError, match="colour"):
+        DCGANConfig.load(tmp_path / "other.json")

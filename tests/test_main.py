@@ -1,0 +1,73 @@
+"""The command line, end to end, in real subprocesses."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+
+def run(*args, cwd=None):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", "ganlib", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=600)
+
+
+def test_help_lists_both_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "train" in result.stdout and "sample" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--preset", "huge", "--out", "x"], "unknown preset 'huge'"),
+    (["train", "--data", "mnist-from-mars", "--out", "x"], "unknown data source"),
+    (["train", "--epochs", "0", "--out", "x"], "--epochs must be positive"),
+    (["train", "--resume", "--out", "no/such/run"], "--resume needs an existing run folder"),
+    (["sample", "--n", "0", "--out", "x.png"], "--n must be positive"),
+    (["sample", "--n", "4", "--out", "x.jpg", "--from", "."], ".npy or .png"),
+    (["sample", "--n", "4", "--out", "x.png", "--from", "no/such/folder"], "no such model folder"),
+    (["sample", "--n", "many", "--out", "x.png"], "invalid int value"),
+])
+def test_bad_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_train_then_sample_end_to_end(tmp_path):
+    out = tmp_path / "run"
+    trained = run("train", "--preset", "fast", "--data", "embedded", "--max-steps", "3", "--out", out)
+    assert trained.returncode == 0, trained.stderr
+    assert (out / "config.json").is_file() and (out / "losses.csv").is_file()
+    assert "Traceback" not in trained.stderr and "I0000" not in trained.stderr
+
+    again = run("train", "--preset", "fast", "--max-steps", "3", "--out", out)
+    assert again.returncode == 2 and "already holds a training run" in again.stderr
+
+    resumed = run("train", "--data", "embedded", "--max-steps", "5", "--out", out, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed" in resumed.stdout and "step 5" in resumed.stdout
+
+    for name in ("a.npy", "b.npy"):
+        result = run("sample", "--n", "6", "--seed", "7", "--out", tmp_path / name, "--from", out)
+        assert result.returncode == 0, result.stderr
+    a, b = np.load(tmp_path / "a.npy"), np.load(tmp_path / "b.npy")
+    assert a.shape == (6, 28, 28, 1) and a.dtype == np.float32
+    assert a.min() >= -1 and a.max() <= 1
+    np.testing.assert_array_equal(a, b)  # same seed, same samples
+
+    png = run("sample", "--n", "6", "--seed", "8", "--out", tmp_path / "grid.png", "--from", out)
+    assert png.returncode == 0, png.stderr
+    with Image.open(tmp_path / "grid.png") as img:
+        assert img.format == "PNG" and img.size[0] > 28
+
+
+def test_sampling_from_a_folder_without_a_model_is_a_clear_error(tmp_path):
+    result = run("sample", "--n", "2", "--out", tmp_path / "x.npy", "--from", tmp_path)
+    assert result.returncode == 2
+    assert "config.json" in result.stderr and "Traceback" not in result.stderr
