@@ -21,7 +21,7 @@ def test_config_is_frozen_and_varied_with_replace():
 
 
 def test_unknown_preset_names_the_known_ones():
-    with pytest.raises(ValueError, match="fast, lecture"):
+    with pytest.raises(ValueError, match="dcgan, fast, lecture"):
         get_preset("slow")
 
 
