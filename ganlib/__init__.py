@@ -27,6 +27,19 @@ _EXPORTS = {
     "checkpoints": ["CheckpointError", "restore_checkpoint", "load_generator", "load_config"],
     "latent": ["sample_latent", "lecture_moments", "interpolate"],
     "runtime": ["quiet_tensorflow"],
+    "metrics": [
+        "train_classifier",
+        "reference_digits",
+        "classifier_score",
+        "frechet_distance",
+        "coverage",
+        "confident_fraction",
+        "digit_histogram",
+        "evaluate_images",
+        "evaluate_generator",
+        "quality_probe",
+    ],
+    "pretrained": ["load_pretrained", "load_classifier", "classifier_info"],
     "plotting": ["image_grid", "show_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -13,7 +13,6 @@ from pathlib import Path
 from .config import PRESETS
 from .runtime import quiet_tensorflow
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "pretrained"
 
 EPILOG = """\
 examples:
@@ -52,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, help="override the preset's seed")
     train.add_argument("--out", required=True, help="run folder (created)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its newest checkpoint")
+    train.add_argument("--quality-every", type=int, default=0, metavar="K",
+                       help="every K epochs, measure 1,000 samples with the shipped classifier "
+                            "(ganlib.metrics) into quality.csv (default 0: never)")
 
     sample = sub.add_parser("sample", help="draw digits from a trained generator",
                             description="Draw n digits. FILE.npy gets float32 (n, 28, 28, 1) in [-1, 1]; "
@@ -61,6 +63,24 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="FILE.npy or FILE.png")
     sample.add_argument("--from", dest="model", default=None,
                         help="run folder written by `train --out` (default: the shipped model in pretrained/)")
+
+    classifier = sub.add_parser("classifier", help="train the MNIST classifier behind ganlib.metrics",
+                                description="Train the metrics classifier on half of the embedded digits "
+                                            "and write classifier.weights.h5 and classifier.json to --out.")
+    classifier.add_argument("--out", required=True, help="folder (created)")
+    classifier.add_argument("--epochs", type=int, default=10, help="training epochs (default 10)")
+    classifier.add_argument("--seed", type=int, default=0, help="seed of weights and hold-out split (default 0)")
+
+    evaluate = sub.add_parser("evaluate", help="measure a generator's samples against real digits",
+                              description="Classifier score, coverage, confident fraction and Frechet "
+                                          "distance of --n samples, beside real held-out digits.")
+    evaluate.add_argument("--from", dest="model", default=None,
+                          help="run folder written by `train --out` (default: the shipped model)")
+    evaluate.add_argument("--classifier", default=None,
+                          help="folder with classifier.weights.h5 (default: the shipped one)")
+    evaluate.add_argument("--n", type=int, default=5000, help="number of samples (default 5000)")
+    evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    evaluate.add_argument("--json", default=None, help="also write the numbers to this JSON file")
     return parser
 
 
@@ -71,6 +91,8 @@ def _check(args) -> None:
         if args.data not in ("auto", "embedded", "keras") and not Path(args.data).exists():
             raise UsageError(f"unknown data source {args.data!r}: use embedded, keras, auto, "
                              "or the path of an mnist.npz file or IDX folder")
+        if args.quality_every < 0:
+            raise UsageError(f"--quality-every must be >= 0, got {args.quality_every}")
         for name in ("epochs", "max_steps"):
             value = getattr(args, name)
             if value is not None and value <= 0:
@@ -79,14 +101,17 @@ def _check(args) -> None:
             raise UsageError(f"--resume needs an existing run folder; {args.out} does not exist")
         if not args.resume and (Path(args.out) / "checkpoints" / "checkpoint").is_file():
             raise UsageError(f"{args.out} already holds a training run; add --resume or choose a new --out")
+    elif args.command == "classifier":
+        if args.epochs <= 0:
+            raise UsageError(f"--epochs must be positive, got {args.epochs}")
     else:
         if args.n <= 0:
             raise UsageError(f"--n must be positive, got {args.n}")
-        if Path(args.out).suffix not in (".npy", ".png"):
+        if args.command == "sample" and Path(args.out).suffix not in (".npy", ".png"):
             raise UsageError(f"--out must end in .npy or .png, got {args.out!r}")
-        model = Path(args.model) if args.model else DEFAULT_MODEL_DIR
-        if not model.is_dir():
-            raise UsageError(f"no such model folder: {model}")
+        for folder in (args.model, getattr(args, "classifier", None)):
+            if folder is not None and not Path(folder).is_dir():
+                raise UsageError(f"no such model folder: {folder}")
 
 
 def _train(args) -> int:
@@ -103,11 +128,21 @@ def _train(args) -> int:
     if args.seed is not None:
         cfg = dataclasses.replace(cfg, seed=args.seed)
     images, _ = load_mnist(args.data)
+    quality = None
+    if args.quality_every:
+        from . import pretrained
+        from .metrics import quality_probe, reference_digits
+
+        info = pretrained.classifier_info()
+        embedded, labels = load_mnist("embedded", verbose=False)
+        reference, _ = reference_digits(embedded, labels, info["holdout_per_class"], info["seed"])
+        quality = quality_probe(pretrained.load_classifier(), reference)
     training.raise_keyboard_interrupt_on_sigterm()
     verbose = 1 if sys.stdout.isatty() else 2
     try:
         result = training.train(cfg, images, args.out, epochs=args.epochs, max_steps=args.max_steps,
-                                resume=args.resume, verbose=verbose)
+                                resume=args.resume, verbose=verbose, quality=quality,
+                                quality_every=max(args.quality_every, 1))
     except KeyboardInterrupt:
         return 130
     print(f"{len(result.epochs_run)} epochs in {result.seconds:.1f} s; the run is at epoch "
@@ -118,13 +153,11 @@ def _train(args) -> int:
 def _sample(args) -> int:
     import numpy as np
 
-    from .checkpoints import load_generator
     from .latent import sample_latent
     from .models import generate_images, latent_dim_of
     from .plotting import save_grid
 
-    model_dir = Path(args.model) if args.model else DEFAULT_MODEL_DIR
-    generator = load_generator(model_dir)
+    generator = _generator(args.model)
     z = sample_latent(args.n, latent_dim_of(generator), seed=args.seed)
     images = generate_images(generator, z)
     out = Path(args.out)
@@ -134,6 +167,65 @@ def _sample(args) -> int:
     else:
         save_grid(images, out)
     print(f"wrote {args.n} samples to {out}")
+    return 0
+
+
+def _generator(model: str | None):
+    from .checkpoints import load_generator
+    from .pretrained import load_pretrained
+
+    return load_generator(model) if model else load_pretrained()
+
+
+def _classifier(args) -> int:
+    import json
+    import time
+
+    from .data import load_mnist
+    from .metrics import HOLDOUT_PER_CLASS, make_classifier, train_classifier
+
+    images, labels = load_mnist("embedded")
+    start = time.perf_counter()
+    report = train_classifier(images, labels, epochs=args.epochs, seed=args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    shipped = make_classifier(args.seed)  # uncompiled: its file holds no optimizer state
+    shipped.set_weights(report.model.get_weights())
+    shipped.save_weights(str(out / "classifier.weights.h5"))
+    info = {"data": "embedded", "seed": args.seed, "epochs": args.epochs,
+            "holdout_per_class": HOLDOUT_PER_CLASS, "train_size": report.train_size,
+            "holdout_size": report.holdout_size, "holdout_accuracy": round(report.holdout_accuracy, 4),
+            "seconds": round(time.perf_counter() - start, 1)}
+    (out / "classifier.json").write_text(json.dumps(info, indent=2) + "\n")
+    print(f"hold-out accuracy {report.holdout_accuracy:.4f} on {report.holdout_size} digits; wrote {out}")
+    return 0
+
+
+def _evaluate(args) -> int:
+    import dataclasses
+    import json
+
+    from . import pretrained
+    from .checkpoints import load_weights
+    from .data import load_mnist
+    from .metrics import evaluate_generator, make_classifier, reference_digits
+
+    generator = _generator(args.model)
+    if args.classifier:
+        info = json.loads((Path(args.classifier) / pretrained.CLASSIFIER_INFO).read_text())
+        classifier = make_classifier(info["seed"])
+        load_weights(classifier, Path(args.classifier) / pretrained.CLASSIFIER_WEIGHTS)
+    else:
+        info = pretrained.classifier_info()
+        classifier = pretrained.load_classifier()
+    images, labels = load_mnist("embedded", verbose=False)
+    reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
+    report = evaluate_generator(generator, classifier, reference, n=args.n, seed=args.seed)
+    print(report.table())
+    print(f"meets the quality bar (score >= 9, coverage >= 0.98, >= 90% confident, "
+          f"Frechet <= 3x floor): {'yes' if report.meets_bar() else 'no'}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(dataclasses.asdict(report), indent=2) + "\n")
     return 0
 
 
@@ -149,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     from .data import DataSourceError
 
     try:
-        return _train(args) if args.command == "train" else _sample(args)
+        commands = {"train": _train, "sample": _sample, "classifier": _classifier, "evaluate": _evaluate}
+        return commands[args.command](args)
     except (CheckpointError, DataSourceError, FileExistsError, ValueError) as err:
         print(f"ganlib: error: {err}", file=sys.stderr)
         return 2

@@ -34,6 +34,7 @@ from .plotting import save_gif, save_grid
 
 HISTORY_FILE = "losses.csv"
 HISTORY_COLUMNS = ("step", "epoch", "gen_loss", "disc_loss", "d_real", "d_fake")
+QUALITY_FILE = "quality.csv"
 SAMPLES_SUBDIR = "samples"
 GIF_FILE = "training.gif"
 
@@ -169,6 +170,8 @@ def train(
     max_steps: int | None = None,
     resume: bool = False,
     verbose: int = 1,
+    quality=None,
+    quality_every: int = 1,
 ) -> TrainResult:
     """Train a DCGAN on ``images`` and write everything into ``out_dir``.
 
@@ -185,6 +188,9 @@ def train(
         epoch (a resume then repeats that epoch from its start, with the weights it had)
     resume : continue the run in ``out_dir`` from its newest checkpoint
     verbose : 0 silent, 1 a progress bar per epoch, 2 one line per epoch
+    quality : optional callable ``generator -> dict of floats`` (e.g.
+        :func:`ganlib.metrics.quality_probe`), evaluated every ``quality_every``
+        epochs; its values go to ``quality.csv`` with the step and epoch
 
     Interrupting (Ctrl-C, or SIGTERM when run from the command line) saves a
     checkpoint and the losses so far before the interruption propagates.
@@ -205,6 +211,7 @@ def train(
     if resume:
         restored = ckpt.restore_checkpoint(checkpoint, out)
         _truncate_history(out / HISTORY_FILE, int(state.step))
+        _truncate_history(out / QUALITY_FILE, int(state.step))
         if verbose:
             print(f"resumed from {Path(restored).name}: {int(state.epoch)} epochs, {int(state.step)} steps done")
     train_step = make_train_step(state)
@@ -249,6 +256,8 @@ def train(
                 result.epochs_run.append(epoch + 1)
                 save_grid(generate_images(state.generator, z_fixed),
                           out / SAMPLES_SUBDIR / f"epoch_{epoch + 1:03d}.png")
+                if quality is not None and (epoch + 1) % quality_every == 0:
+                    _append_table(out / QUALITY_FILE, int(state.step), epoch + 1, quality(state.generator))
             else:
                 result.stopped_early = True
             if not complete or (epoch + 1) % cfg.checkpoint_every == 0:
@@ -298,6 +307,7 @@ def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:
     (out / SAMPLES_SUBDIR).mkdir(exist_ok=True)
     if not resume:
         (out / HISTORY_FILE).unlink(missing_ok=True)
+        (out / QUALITY_FILE).unlink(missing_ok=True)
     cfg.save(config_path)
 
 
@@ -309,6 +319,15 @@ def _append_history(path: Path, rows: list[tuple]) -> None:
             writer.writerow(HISTORY_COLUMNS)
         for row in rows:
             writer.writerow([row[0], row[1], *(f"{v:.6g}" for v in row[2:])])
+
+
+def _append_table(path: Path, step: int, epoch: int, values: dict[str, float]) -> None:
+    new = not path.exists()
+    with path.open("a", newline="") as f:
+        writer = csv.writer(f)
+        if new:
+            writer.writerow(["step", "epoch", *values])
+        writer.writerow([step, epoch, *(f"{float(v):.6g}" for v in values.values())])
 
 
 def _truncate_history(path: Path, last_step: int) -> None:
@@ -326,7 +345,7 @@ def _truncate_history(path: Path, last_step: int) -> None:
 
 
 def read_history(path: str | Path) -> dict[str, np.ndarray]:
-    """Read ``losses.csv`` of a run (or the run folder) into a dict of column arrays."""
+    """Read ``losses.csv`` of a run (or the run folder), or ``quality.csv``, into a dict of column arrays."""
     path = Path(path)
     if path.is_dir():
         path = path / HISTORY_FILE

@@ -1,5 +1,6 @@
 """The command line, end to end, in real subprocesses."""
 
+import json
 import os
 import subprocess
 import sys
@@ -61,6 +62,11 @@ def test_train_then_sample_end_to_end(tmp_path):
     assert a.min() >= -1 and a.max() <= 1
     np.testing.assert_array_equal(a, b)  # same seed, same samples
 
+    evaluated = run("evaluate", "--from", out, "--n", "300", "--json", tmp_path / "q.json")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "classifier score" in evaluated.stdout and "meets the quality bar" in evaluated.stdout
+    assert '"frechet_floor"' in (tmp_path / "q.json").read_text()
+
     png = run("sample", "--n", "6", "--seed", "8", "--out", tmp_path / "grid.png", "--from", out)
     assert png.returncode == 0, png.stderr
     with Image.open(tmp_path / "grid.png") as img:
@@ -71,3 +77,11 @@ def test_sampling_from_a_folder_without_a_model_is_a_clear_error(tmp_path):
     result = run("sample", "--n", "2", "--out", tmp_path / "x.npy", "--from", tmp_path)
     assert result.returncode == 2
     assert "config.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_classifier_command_writes_weights_and_its_record(tmp_path):
+    result = run("classifier", "--out", tmp_path / "clf", "--epochs", "1")
+    assert result.returncode == 0, result.stderr
+    info = json.loads((tmp_path / "clf" / "classifier.json").read_text())
+    assert info["holdout_size"] == 2500 and info["epochs"] == 1 and 0.5 < info["holdout_accuracy"] <= 1
+    assert (tmp_path / "clf" / "classifier.weights.h5").stat().st_size > 100_000

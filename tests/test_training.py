@@ -136,3 +136,18 @@ def test_the_per_epoch_grid_uses_the_same_latent_points(tiny_cfg, small_images, 
     restored = load_generator(tmp_path / "g")
     z = training.fixed_latent(tiny_cfg)
     np.testing.assert_array_equal(generate_images(restored, z), generate_images(result.state.generator, z))
+
+
+def test_quality_hook_is_recorded_every_k_epochs_and_survives_resume(tiny_cfg, small_images, tmp_path):
+    seen = []
+
+    def probe(generator):
+        seen.append(generator.name)
+        return {"score": 1.5 * len(seen), "coverage": 0.5}
+
+    cfg = replace(tiny_cfg, epochs=4)
+    train(cfg, small_images, tmp_path / "q", epochs=2, verbose=0, quality=probe, quality_every=2)
+    train(cfg, small_images, tmp_path / "q", resume=True, verbose=0, quality=probe, quality_every=2)
+    table = read_history(tmp_path / "q" / training.QUALITY_FILE)
+    assert table["epoch"].tolist() == [2, 4] and table["step"].tolist() == [6, 12]
+    assert table["score"].tolist() == [1.5, 3.0] and seen == ["generator", "generator"]

@@ -1,0 +1,285 @@
+"""Numbers for "does this generator draw convincing digits?", each beside its real-digit value.
+
+GAN losses say who is winning the game, not how good the samples are (notebook 07).
+These metrics use a small MNIST classifier instead, trained on half of the embedded
+digits (250 of each class). The other half, which the classifier never saw, is the
+real reference: a classifier is more confident on its own training images and its
+features of them differ from those of any new image, generated or real, so only
+unseen real digits make a fair comparison.
+
+* classifier score: exp(E_x KL(p(y|x) || p(y))), the Inception Score with an MNIST
+  classifier. At most 10; high when each sample is clearly one digit *and* all
+  digits appear.
+* Frechet distance between the classifier's penultimate-layer features of
+  generated and real digits (FID with an MNIST classifier). Its floor is the
+  distance between two disjoint sets of real digits of the same size.
+* the histogram of predicted digits and its normalised entropy ("coverage":
+  1.0 = all ten digits in equal shares; a generator that makes one digit gets 0).
+* the fraction of samples the classifier labels with probability >= 0.9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CONFIDENCE = 0.9
+FEATURES_LAYER = "features"
+HOLDOUT_PER_CLASS = 250
+
+
+def make_classifier(seed: int = 0):
+    """A small CNN: images (n, 28, 28, 1) in [-1, 1] -> 10 logits.
+
+    Its 128-unit layer named ``features`` feeds the Frechet distance.
+    """
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(seed)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1), name="image"),
+            layers.Conv2D(32, 3, activation="relu", name="conv1"),
+            layers.MaxPooling2D(name="pool1"),
+            layers.Conv2D(64, 3, activation="relu", name="conv2"),
+            layers.MaxPooling2D(name="pool2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(128, activation="relu", name=FEATURES_LAYER),
+            layers.Dropout(0.3, name="dropout"),
+            layers.Dense(10, name="logits"),
+        ],
+        name="mnist_classifier",
+    )
+
+
+def split_holdout(labels: np.ndarray, per_class: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, holdout) with ``per_class`` held-out digits of each class."""
+    rng = np.random.default_rng(seed)
+    holdout = np.concatenate([
+        rng.choice(np.flatnonzero(labels == d), per_class, replace=False) for d in range(10)
+    ])
+    train = np.setdiff1d(np.arange(len(labels)), holdout)
+    return train, np.sort(holdout)
+
+
+@dataclass
+class ClassifierReport:
+    model: object
+    holdout_accuracy: float
+    holdout_size: int
+    train_size: int
+    epochs: int
+
+
+def train_classifier(images: np.ndarray, labels: np.ndarray, holdout_per_class: int = HOLDOUT_PER_CLASS,
+                     epochs: int = 10, seed: int = 0, verbose: int = 0) -> ClassifierReport:
+    """Train :func:`make_classifier` on real digits, holding out some of each class.
+
+    Parameters
+    ----------
+    images : float32 (n, 28, 28, 1) in [-1, 1]; labels : int (n,) in 0-9
+    holdout_per_class : digits of each class kept out of training; they measure the
+        accuracy and serve as the real reference (:func:`reference_digits`)
+
+    Returns
+    -------
+    ClassifierReport with the model and its accuracy on the held-out digits.
+    """
+    import keras
+
+    train_idx, hold_idx = split_holdout(labels, holdout_per_class, seed)
+    model = make_classifier(seed)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    model.fit(images[train_idx], labels[train_idx], batch_size=64, epochs=epochs, verbose=verbose,
+              shuffle=True)
+    probs = predict_proba(model, images[hold_idx])
+    accuracy = float(np.mean(probs.argmax(axis=1) == labels[hold_idx]))
+    return ClassifierReport(model, accuracy, len(hold_idx), len(train_idx), epochs)
+
+
+def reference_digits(images: np.ndarray, labels: np.ndarray, holdout_per_class: int = HOLDOUT_PER_CLASS,
+                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The real digits a classifier trained with the same arguments never saw."""
+    _, hold_idx = split_holdout(labels, holdout_per_class, seed)
+    return images[hold_idx], labels[hold_idx]
+
+
+def _batched(model, images: np.ndarray, batch_size: int) -> np.ndarray:
+    images = np.asarray(images, np.float32)
+    parts = [np.asarray(model(images[i:i + batch_size], training=False))
+             for i in range(0, len(images), batch_size)]
+    return np.concatenate(parts).astype(np.float64)
+
+
+def predict_proba(classifier, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
+    """Class probabilities, float64 (n, 10), rows summing to 1."""
+    logits = _batched(classifier, images, batch_size)
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def features(classifier, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
+    """The classifier's ``features`` activations, float64 (n, 128)."""
+    import keras
+
+    extractor = getattr(classifier, "_ganlib_features", None)
+    if extractor is None:  # built once per classifier: a new model each call would retrace
+        extractor = keras.Model(classifier.inputs[0], classifier.get_layer(FEATURES_LAYER).output)
+        classifier._ganlib_features = extractor
+    return _batched(extractor, images, batch_size)
+
+
+def classifier_score(probs: np.ndarray) -> float:
+    """exp(mean KL(p(y|x) || p(y))): 1 for uninformative or one-digit samples, at most 10."""
+    probs = np.clip(np.asarray(probs, np.float64), 1e-12, 1.0)
+    marginal = probs.mean(axis=0, keepdims=True)
+    kl = np.sum(probs * (np.log(probs) - np.log(marginal)), axis=1)
+    return float(np.exp(kl.mean()))
+
+
+def digit_histogram(probs: np.ndarray) -> np.ndarray:
+    """How many samples the classifier assigns to each digit: int (10,)."""
+    return np.bincount(np.asarray(probs).argmax(axis=1), minlength=10)
+
+
+def coverage(probs: np.ndarray) -> float:
+    """Normalised entropy of the predicted-digit histogram: 1.0 = ten equal shares, 0 = one digit."""
+    counts = digit_histogram(probs).astype(np.float64)
+    shares = counts[counts > 0] / counts.sum()
+    return float(max(0.0, -np.sum(shares * np.log(shares)) / np.log(10)))  # no -0.0
+
+
+def confident_fraction(probs: np.ndarray, threshold: float = CONFIDENCE) -> float:
+    """Fraction of samples whose most likely digit has probability >= threshold."""
+    return float(np.mean(np.asarray(probs).max(axis=1) >= threshold))
+
+
+def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
+
+
+def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
+    """Frechet distance between Gaussians fitted to two feature sets (n, d).
+
+    d^2 = |mu_a - mu_b|^2 + Tr(S_a + S_b - 2 (S_a^1/2 S_b S_a^1/2)^1/2), computed
+    with symmetric eigendecompositions (no scipy needed).
+    """
+    a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"feature sets must be (n, d) with the same d, got {a.shape} and {b.shape}")
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("each feature set needs at least two samples")
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    root_a = _sqrt_psd(cov_a)
+    cross = _sqrt_psd(root_a @ cov_b @ root_a)
+    value = np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2 * np.trace(cross)
+    return float(max(value, 0.0))
+
+
+@dataclass
+class QualityReport:
+    """Metrics of one set of images, beside the same metrics of real digits."""
+
+    n: int
+    score: float
+    coverage: float
+    confident: float
+    frechet: float
+    histogram: list[int]
+    real_score: float
+    real_coverage: float
+    real_confident: float
+    frechet_floor: float  # real vs disjoint real, same sizes
+    extra: dict = field(default_factory=dict)
+
+    def meets_bar(self, score: float = 9.0, min_coverage: float = 0.98, min_confident: float = 0.9,
+                  frechet_factor: float = 3.0) -> bool:
+        """The quality bar of the shipped generator (issue: pretrained models)."""
+        return (self.score >= score and self.coverage >= min_coverage and self.confident >= min_confident
+                and self.frechet <= frechet_factor * self.frechet_floor)
+
+    def table(self) -> str:
+        rows = [
+            ("classifier score (max 10)", self.score, self.real_score),
+            ("coverage (1 = all digits equally)", self.coverage, self.real_coverage),
+            (f"confidently classified (p >= {CONFIDENCE})", self.confident, self.real_confident),
+            ("Frechet distance (real-vs-real floor)", self.frechet, self.frechet_floor),
+        ]
+        lines = [f"{'metric':40s} {'these':>8s} {'real':>8s}"]
+        lines += [f"{name:40s} {a:8.3f} {b:8.3f}" for name, a, b in rows]
+        lines.append("digits: " + " ".join(f"{d}:{c}" for d, c in enumerate(self.histogram)))
+        return "\n".join(lines)
+
+
+def evaluate_images(classifier, images: np.ndarray, reference: np.ndarray, seed: int = 0) -> QualityReport:
+    """All metrics of ``images`` beside those of real digits.
+
+    Parameters
+    ----------
+    classifier : from :func:`make_classifier` / :func:`train_classifier`
+    images : float32 (n, 28, 28, 1) in [-1, 1], e.g. generated digits
+    reference : real digits the classifier never saw (:func:`reference_digits`)
+
+    The reference is split into two disjoint halves A and B. Score, coverage and
+    confidence use all of ``images`` (and all of the reference); the Frechet
+    distance compares ``min(n, len(A))`` images with A, and its floor is B against A
+    at that same size.
+    """
+    images = np.asarray(images, np.float32)
+    reference = np.asarray(reference, np.float32)
+    half = len(reference) // 2
+    n = min(len(images), half)
+    if n < 10:
+        raise ValueError(f"need at least 10 images and 20 reference digits, got {len(images)} and {len(reference)}")
+    order = np.random.default_rng(seed).permutation(len(reference))
+    real_a, real_b = reference[order[:n]], reference[order[half:half + n]]
+    probs = predict_proba(classifier, images)
+    real_probs = predict_proba(classifier, reference)
+    feats_a = features(classifier, real_a)
+    return QualityReport(
+        n=len(images),
+        score=classifier_score(probs),
+        coverage=coverage(probs),
+        confident=confident_fraction(probs),
+        frechet=frechet_distance(features(classifier, images[:n]), feats_a),
+        histogram=digit_histogram(probs).tolist(),
+        real_score=classifier_score(real_probs),
+        real_coverage=coverage(real_probs),
+        real_confident=confident_fraction(real_probs),
+        frechet_floor=frechet_distance(features(classifier, real_b), feats_a),
+    )
+
+
+def evaluate_generator(generator, classifier, reference: np.ndarray, n: int = 5000,
+                       seed: int = 0) -> QualityReport:
+    """Draw ``n`` digits from N(0, I) latents (seeded) and evaluate them with :func:`evaluate_images`."""
+    from .latent import sample_latent
+    from .models import generate_images, latent_dim_of
+
+    z = sample_latent(n, latent_dim_of(generator), seed=seed)
+    return evaluate_images(classifier, generate_images(generator, z), reference, seed=seed)
+
+
+def quality_probe(classifier, reference: np.ndarray, n: int = 1000, seed: int = 0):
+    """A callable ``generator -> dict`` for :func:`ganlib.training.train`'s ``quality`` hook.
+
+    Evaluates the same ``n`` latent points each time, so the numbers over training
+    differ only because the generator changed.
+    """
+    from .latent import sample_latent
+    from .models import generate_images, latent_dim_of
+
+    def probe(generator) -> dict[str, float]:
+        z = sample_latent(n, latent_dim_of(generator), seed=seed)
+        report = evaluate_images(classifier, generate_images(generator, z), reference, seed=seed)
+        return {"score": report.score, "coverage": report.coverage, "confident": report.confident,
+                "frechet": report.frechet, "frechet_floor": report.frechet_floor}
+
+    return probe

@@ -1,0 +1,92 @@
+"""The models shipped in ``pretrained/``, each file checked against its recorded sha256.
+
+``pretrained/SHA256SUMS`` lists every shipped file in ``sha256sum`` format, so
+``cd pretrained && sha256sum -c SHA256SUMS`` checks them by hand too. A missing or
+altered file raises :class:`ganlib.checkpoints.CheckpointError` that says how to get
+it back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .checkpoints import CheckpointError, load_generator, load_weights
+
+PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+SUMS_FILE = "SHA256SUMS"
+CLASSIFIER_WEIGHTS = "classifier.weights.h5"
+CLASSIFIER_INFO = "classifier.json"
+RESTORE_HINT = ("restore it with `git checkout -- pretrained/` (or download the repository again); "
+                "pretrained/README.md gives the commands that rebuild every file")
+
+
+def sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def recorded_hashes(directory: str | Path = PRETRAINED_DIR) -> dict[str, str]:
+    path = Path(directory) / SUMS_FILE
+    if not path.is_file():
+        raise CheckpointError(f"{path} is missing; {RESTORE_HINT}")
+    hashes = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            hashes[name.lstrip("*")] = digest
+    return hashes
+
+
+def verify(names: list[str], directory: str | Path = PRETRAINED_DIR) -> None:
+    """Check shipped files against SHA256SUMS; raise CheckpointError naming the first bad one."""
+    directory = Path(directory)
+    hashes = recorded_hashes(directory)
+    for name in names:
+        path = directory / name
+        if name not in hashes:
+            raise CheckpointError(f"{name} has no recorded hash in {directory / SUMS_FILE}; {RESTORE_HINT}")
+        if not path.is_file():
+            raise CheckpointError(f"{path} is missing; {RESTORE_HINT}")
+        if sha256(path) != hashes[name]:
+            raise CheckpointError(f"{path} is corrupt or was changed (its sha256 differs from the recorded one); "
+                                  f"{RESTORE_HINT}")
+
+
+def write_hashes(directory: str | Path = PRETRAINED_DIR) -> Path:
+    """Record the sha256 of every file in ``directory`` (except README.md and SHA256SUMS)."""
+    directory = Path(directory)
+    names = sorted(p.name for p in directory.iterdir()
+                   if p.is_file() and p.name not in (SUMS_FILE, "README.md"))
+    path = directory / SUMS_FILE
+    path.write_text("".join(f"{sha256(directory / n)}  {n}\n" for n in names))
+    return path
+
+
+def load_pretrained(directory: str | Path = PRETRAINED_DIR):
+    """The shipped generator, hash-checked and ready for inference (``training=False``)."""
+    from .checkpoints import CONFIG_FILE, GENERATOR_WEIGHTS
+
+    verify([CONFIG_FILE, GENERATOR_WEIGHTS], directory)
+    return load_generator(directory)
+
+
+def load_classifier(directory: str | Path = PRETRAINED_DIR):
+    """The shipped MNIST classifier of :mod:`ganlib.metrics`, hash-checked."""
+    from .metrics import make_classifier
+
+    verify([CLASSIFIER_WEIGHTS, CLASSIFIER_INFO], directory)
+    info = json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
+    model = make_classifier(info.get("seed", 0))
+    load_weights(model, Path(directory) / CLASSIFIER_WEIGHTS)
+    return model
+
+
+def classifier_info(directory: str | Path = PRETRAINED_DIR) -> dict:
+    """How the shipped classifier was trained: seed, hold-out size, epochs, hold-out accuracy."""
+    verify([CLASSIFIER_INFO], directory)
+    return json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
