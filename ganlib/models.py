@@ -107,3 +107,19 @@ def generate_images(generator, z, batch_size: int = 500) -> np.ndarray:
         for i in range(0, len(z), batch_size)
     ]
     return np.concatenate(parts).astype(np.float32)
+
+
+def layer_table(model) -> str:
+    """A plain-text table of a Sequential model: each layer's name, kind, output shape
+    (None is the batch dimension) and parameter count, then the total.
+
+    Keras' ``model.summary()`` draws box characters whose layout changes between
+    versions; this table stays the same, so notebooks can check it with nbval.
+    """
+    lines = [f"{'layer':<16}{'kind':<21}{'output shape':<21}{'parameters':>11}",
+             f"{model.inputs[0].name:<16}{'(input)':<21}{str(model.inputs[0].shape):<21}{0:>11,}"]
+    for layer in model.layers:
+        lines.append(f"{layer.name:<16}{type(layer).__name__:<21}{str(layer.output.shape):<21}"
+                     f"{layer.count_params():>11,}")
+    lines.append(f"{'total':<58}{model.count_params():>11,}")
+    return "\n".join(lines)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from ganlib.config import get_preset
-from ganlib.models import generate_images, make_discriminator, make_generator
+from ganlib.models import generate_images, layer_table, make_discriminator, make_generator
 
 from . import lecture_defects as lecture
 from .conftest import replace
@@ -58,3 +58,11 @@ def test_inference_does_not_depend_on_the_rest_of_the_batch(tiny_cfg):
     one_by_one = generate_images(generator, z, batch_size=1)
     assert together.dtype == np.float32 and together.shape == (12, 28, 28, 1)
     np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+
+
+def test_layer_table_lists_every_layer_with_its_parameters():
+    generator = make_generator(get_preset("lecture"))
+    table = layer_table(generator).splitlines()
+    assert len(table) == 2 + len(generator.layers) + 1
+    assert table[2].split() == ["project", "Dense", "(None,", "12544)", "1,254,400"]
+    assert table[-1].split() == ["total", "2,330,944"]
