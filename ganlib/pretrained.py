@@ -90,3 +90,50 @@ def classifier_info(directory: str | Path = PRETRAINED_DIR) -> dict:
     """How the shipped classifier was trained: seed, hold-out size, epochs, hold-out accuracy."""
     verify([CLASSIFIER_INFO], directory)
     return json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
+
+
+def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0) -> list[str]:
+    """Copy a training run's model into ``target`` as the shipped model and record hashes.
+
+    Writes ``config.json``, ``generator.weights.h5`` and ``discriminator.weights.h5``
+    (from the run's newest checkpoint, weights only), ``losses.csv``, ``training.gif``
+    of the per-epoch grids, and ``final_grid.png`` of ``grid_n`` samples from latent
+    seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
+    Returns the names written.
+    """
+    import shutil
+
+    import tensorflow as tf
+
+    from .checkpoints import (CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, latest_checkpoint,
+                              load_config)
+    from .latent import sample_latent
+    from .models import generate_images, make_discriminator, make_generator
+    from .plotting import save_gif, save_grid
+    from .training import HISTORY_FILE, SAMPLES_SUBDIR
+
+    run_dir, target = Path(run_dir), Path(target)
+    cfg = load_config(run_dir)
+    path = latest_checkpoint(run_dir)
+    if path is None:
+        raise CheckpointError(f"{run_dir} holds no checkpoint to ship")
+    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    tf.train.Checkpoint(generator=generator, discriminator=discriminator).restore(path) \
+        .expect_partial().assert_existing_objects_matched()
+    target.mkdir(parents=True, exist_ok=True)
+    cfg.save(target / CONFIG_FILE)
+    generator.save_weights(str(target / GENERATOR_WEIGHTS))
+    discriminator.save_weights(str(target / DISCRIMINATOR_WEIGHTS))
+    names = [CONFIG_FILE, GENERATOR_WEIGHTS, DISCRIMINATOR_WEIGHTS]
+    if (run_dir / HISTORY_FILE).is_file():
+        shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
+        names.append(HISTORY_FILE)
+    frames = sorted((run_dir / SAMPLES_SUBDIR).glob("epoch_*.png"))
+    if frames:
+        save_gif(frames, target / "training.gif", duration_ms=80)
+        names.append("training.gif")
+    z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
+    save_grid(generate_images(generator, z), target / "final_grid.png")
+    names.append("final_grid.png")
+    write_hashes(target)
+    return names
