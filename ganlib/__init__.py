@@ -39,6 +39,8 @@ _EXPORTS = {
         "evaluate_generator",
         "quality_probe",
     ],
+    "toy": ["GaussianMixture", "ToyGANConfig", "train_toy_gan", "optimal_discriminator", "js_divergence",
+            "count_modes"],
     "pretrained": ["load_pretrained", "load_classifier", "classifier_info"],
     "plotting": ["image_grid", "show_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
 }
