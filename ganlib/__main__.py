@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, help="train until this many epochs are done (default: the preset's)")
     train.add_argument("--max-steps", type=int, help="stop after this many steps in total")
     train.add_argument("--seed", type=int, help="override the preset's seed")
+    train.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                       help="override one DCGANConfig field, e.g. --set ema_decay=0.999 (repeatable)")
     train.add_argument("--out", required=True, help="run folder (created)")
     train.add_argument("--resume", action="store_true", help="continue the run in --out from its newest checkpoint")
     train.add_argument("--quality-every", type=int, default=0, metavar="K",
@@ -91,6 +93,9 @@ def _check(args) -> None:
         if args.data not in ("auto", "embedded", "keras") and not Path(args.data).exists():
             raise UsageError(f"unknown data source {args.data!r}: use embedded, keras, auto, "
                              "or the path of an mnist.npz file or IDX folder")
+        _overrides(args.set)
+        if args.resume and args.set:
+            raise UsageError("--set cannot change a run being resumed; it keeps its config.json")
         if args.quality_every < 0:
             raise UsageError(f"--quality-every must be >= 0, got {args.quality_every}")
         for name in ("epochs", "max_steps"):
@@ -114,6 +119,26 @@ def _check(args) -> None:
                 raise UsageError(f"no such model folder: {folder}")
 
 
+def _overrides(items: list[str]) -> dict:
+    """Parse --set FIELD=VALUE items into typed DCGANConfig fields."""
+    import dataclasses
+
+    from .config import DCGANConfig
+
+    types = {f.name: f.type for f in dataclasses.fields(DCGANConfig)}
+    values = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        if not sep or name not in types:
+            raise UsageError(f"--set needs FIELD=VALUE with a DCGANConfig field ({', '.join(types)}), got {item!r}")
+        kind = {"int": int, "float": float, "str": str}[str(types[name])]
+        try:
+            values[name] = kind(text)
+        except ValueError:
+            raise UsageError(f"--set {name} needs a {kind.__name__}, got {text!r}") from None
+    return values
+
+
 def _train(args) -> int:
     import dataclasses
 
@@ -127,6 +152,7 @@ def _train(args) -> int:
         cfg = get_preset(args.preset)
     if args.seed is not None:
         cfg = dataclasses.replace(cfg, seed=args.seed)
+    cfg = dataclasses.replace(cfg, **_overrides(args.set))
     images, _ = load_mnist(args.data)
     quality = None
     if args.quality_every:

@@ -108,6 +108,7 @@ def load_generator(run_dir: str | Path, cfg: DCGANConfig | None = None):
 
     Takes the newest checkpoint in ``run_dir/checkpoints`` when there is one, else
     ``run_dir/generator.weights.h5``. ``cfg`` defaults to the run's ``config.json``.
+    A run with ``ema_decay > 0`` gives its weight-averaged generator.
     """
     from .models import make_generator
 
@@ -117,7 +118,8 @@ def load_generator(run_dir: str | Path, cfg: DCGANConfig | None = None):
     if latest_checkpoint(run_dir) is not None:
         path = latest_checkpoint(run_dir)
         try:
-            tf.train.Checkpoint(generator=generator).restore(path).expect_partial() \
+            key = "ema_generator" if cfg.ema_decay > 0 else "generator"  # the one that samples
+            tf.train.Checkpoint(**{key: generator}).restore(path).expect_partial() \
                 .assert_existing_objects_matched()
         except (AssertionError, ValueError, tf.errors.OpError) as err:
             raise CheckpointError(

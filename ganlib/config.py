@@ -51,6 +51,11 @@ class DCGANConfig:
         Save a checkpoint every this many epochs (and always at the end of a run).
     sample_grid_size : int
         Number of fixed latent points drawn as the per-epoch sample grid.
+    ema_decay : float
+        0 (default) samples from the trained generator. Above 0, e.g. 0.999, a second
+        generator keeps an exponential moving average of its weights, updated every
+        step, and is the one that draws samples and is saved as the final model
+        (Yazici et al. 2019: averaging damps the oscillation of GAN training).
     """
 
     latent_dim: int = 100
@@ -68,6 +73,7 @@ class DCGANConfig:
     generator_loss: str = "non_saturating"
     checkpoint_every: int = 5
     sample_grid_size: int = 16
+    ema_decay: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("latent_dim", "gen_filters", "batch_size", "epochs",
@@ -78,7 +84,7 @@ class DCGANConfig:
         for name in ("gen_learning_rate", "disc_learning_rate"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"DCGANConfig.{name} must be > 0, got {getattr(self, name)!r}")
-        for name in ("beta_1", "beta_2", "dropout", "label_smoothing"):
+        for name in ("beta_1", "beta_2", "dropout", "label_smoothing", "ema_decay"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ValueError(f"DCGANConfig.{name} must lie in [0, 1), got {getattr(self, name)!r}")
         if self.leaky_relu_slope < 0:

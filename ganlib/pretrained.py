@@ -118,7 +118,8 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     if path is None:
         raise CheckpointError(f"{run_dir} holds no checkpoint to ship")
     generator, discriminator = make_generator(cfg), make_discriminator(cfg)
-    tf.train.Checkpoint(generator=generator, discriminator=discriminator).restore(path) \
+    key = "ema_generator" if cfg.ema_decay > 0 else "generator"  # the one that samples
+    tf.train.Checkpoint(**{key: generator}, discriminator=discriminator).restore(path) \
         .expect_partial().assert_existing_objects_matched()
     target.mkdir(parents=True, exist_ok=True)
     cfg.save(target / CONFIG_FILE)

@@ -58,9 +58,17 @@ class GANState:
     epoch: tf.Variable  # completed epochs
     step: tf.Variable  # completed train steps
     noise: tf.random.Generator  # draws the training noise; saved so a resume continues it
+    ema_generator: object | None = None  # weight average of the generator, when cfg.ema_decay > 0
+
+    @property
+    def sampler(self):
+        """The generator that draws samples: the weight average when there is one."""
+        return self.generator if self.ema_generator is None else self.ema_generator
 
     def checkpoint(self) -> tf.train.Checkpoint:
+        extra = {} if self.ema_generator is None else {"ema_generator": self.ema_generator}
         return tf.train.Checkpoint(
+            **extra,
             generator=self.generator,
             discriminator=self.discriminator,
             generator_optimizer=self.gen_optimizer,
@@ -90,6 +98,10 @@ def build_gan(cfg: DCGANConfig) -> GANState:
     disc_opt = keras.optimizers.Adam(cfg.disc_learning_rate, beta_1=cfg.beta_1, beta_2=cfg.beta_2)
     ckpt.build_optimizer(gen_opt, generator)
     ckpt.build_optimizer(disc_opt, discriminator)
+    ema = None
+    if cfg.ema_decay > 0:
+        ema = make_generator(cfg)
+        ema.set_weights(generator.get_weights())
     return GANState(
         cfg=cfg,
         generator=generator,
@@ -99,6 +111,7 @@ def build_gan(cfg: DCGANConfig) -> GANState:
         epoch=tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch"),
         step=tf.Variable(0, dtype=tf.int64, trainable=False, name="step"),
         noise=tf.random.Generator.from_seed(cfg.seed),
+        ema_generator=ema,
     )
 
 
@@ -128,6 +141,10 @@ def make_train_step(state: GANState):
         disc_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
+        if state.ema_generator is not None:
+            decay = cfg.ema_decay
+            for average, weight in zip(state.ema_generator.weights, generator.weights):
+                average.assign(decay * average + (1.0 - decay) * weight)
         state.step.assign_add(1)
         return {
             "gen_loss": gen_loss,
@@ -254,10 +271,10 @@ def train(
             if complete:
                 state.epoch.assign(epoch + 1)
                 result.epochs_run.append(epoch + 1)
-                save_grid(generate_images(state.generator, z_fixed),
+                save_grid(generate_images(state.sampler, z_fixed),
                           out / SAMPLES_SUBDIR / f"epoch_{epoch + 1:03d}.png")
                 if quality is not None and (epoch + 1) % quality_every == 0:
-                    _append_table(out / QUALITY_FILE, int(state.step), epoch + 1, quality(state.generator))
+                    _append_table(out / QUALITY_FILE, int(state.step), epoch + 1, quality(state.sampler))
             else:
                 result.stopped_early = True
             if not complete or (epoch + 1) % cfg.checkpoint_every == 0:
@@ -278,7 +295,7 @@ def train(
               f"Continue with resume=True (command line: --resume).")
         raise
 
-    state.generator.save_weights(str(out / ckpt.GENERATOR_WEIGHTS))
+    state.sampler.save_weights(str(out / ckpt.GENERATOR_WEIGHTS))
     state.discriminator.save_weights(str(out / ckpt.DISCRIMINATOR_WEIGHTS))
     frames = sorted((out / SAMPLES_SUBDIR).glob("epoch_*.png"))
     if frames:

@@ -31,6 +31,9 @@ def test_help_lists_both_commands():
     (["sample", "--n", "4", "--out", "x.jpg", "--from", "."], ".npy or .png"),
     (["sample", "--n", "4", "--out", "x.png", "--from", "no/such/folder"], "no such model folder"),
     (["sample", "--n", "many", "--out", "x.png"], "invalid int value"),
+    (["train", "--set", "colour=red", "--out", "x"], "--set needs FIELD=VALUE"),
+    (["train", "--set", "batch_size=big", "--out", "x"], "--set batch_size needs a int"),
+    (["train", "--set", "ema_decay=1.5", "--data", "embedded", "--out", "x"], "ema_decay must lie in [0, 1)"),
 ])
 def test_bad_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
     result = run(*args, cwd=tmp_path)
@@ -85,3 +88,9 @@ def test_classifier_command_writes_weights_and_its_record(tmp_path):
     info = json.loads((tmp_path / "clf" / "classifier.json").read_text())
     assert info["holdout_size"] == 2500 and info["epochs"] == 1 and 0.5 < info["holdout_accuracy"] <= 1
     assert (tmp_path / "clf" / "classifier.weights.h5").stat().st_size > 100_000
+
+
+def test_sample_uses_the_shipped_model_by_default(tmp_path):
+    result = run("sample", "--n", "3", "--seed", "0", "--out", tmp_path / "d.npy")
+    assert result.returncode == 0, result.stderr
+    assert np.load(tmp_path / "d.npy").shape == (3, 28, 28, 1)

@@ -151,3 +151,19 @@ def test_quality_hook_is_recorded_every_k_epochs_and_survives_resume(tiny_cfg, s
     table = read_history(tmp_path / "q" / training.QUALITY_FILE)
     assert table["epoch"].tolist() == [2, 4] and table["step"].tolist() == [6, 12]
     assert table["score"].tolist() == [1.5, 3.0] and seen == ["generator", "generator"]
+
+
+def test_ema_generator_averages_the_weights_and_is_what_samples(tiny_cfg, small_images, tmp_path):
+    cfg = replace(tiny_cfg, ema_decay=0.5)
+    state = build_gan(cfg)
+    before = _weights(state.generator)
+    make_train_step(state)(tf.constant(small_images[:16]))
+    after = _weights(state.generator)
+    for average, w0, w1 in zip(_weights(state.ema_generator), before, after):
+        np.testing.assert_allclose(average, 0.5 * w0 + 0.5 * w1, rtol=1e-5, atol=1e-6)
+
+    result = train(cfg, small_images, tmp_path / "ema", epochs=1, verbose=0)
+    z = training.fixed_latent(cfg)
+    restored = load_generator(tmp_path / "ema")
+    np.testing.assert_array_equal(generate_images(restored, z), generate_images(result.state.ema_generator, z))
+    assert not np.allclose(generate_images(restored, z), generate_images(result.state.generator, z))
