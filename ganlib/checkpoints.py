@@ -76,15 +76,67 @@ def restore_checkpoint(checkpoint: tf.train.Checkpoint, run_dir: str | Path) -> 
             f"no checkpoint in {checkpoint_dir(run_dir)}: train one with "
             f"`python -m ganlib train --out {run_dir}` or point to a folder that a training run wrote"
         )
-    try:
-        checkpoint.restore(path).assert_consumed()
-    except (AssertionError, ValueError, tf.errors.OpError) as err:
+    failure = _try_restore(checkpoint, path, full=True)
+    if failure:
         raise CheckpointError(
-            f"checkpoint {path} does not fit this model ({_first_line(err)}); was it trained "
+            f"checkpoint {path} does not fit this model ({failure}); was it trained "
             "with another configuration (gen_filters, latent_dim)? Build the model from the "
             f"run's own {CONFIG_FILE}, or retrain"
-        ) from None
+        )
     return path
+
+
+def _try_restore(checkpoint: tf.train.Checkpoint, path: str, full: bool) -> str | None:
+    """Restore ``path`` into ``checkpoint``; return the first line of the error, or None.
+
+    ``full`` demands that every saved value and every object match (assert_consumed);
+    otherwise only the objects given must all be restored. A failed restore leaves
+    TensorFlow's bookkeeping of unmatched values behind, and when Python collects it
+    TensorFlow logs dozens of warnings into whatever runs next (in a notebook: an
+    unrelated later cell). The error raised by the caller says all there is to say,
+    so the bookkeeping is silenced and collected here, with the logger muted.
+    """
+    import gc
+    import logging
+
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    status = None
+    try:
+        try:
+            status = checkpoint.restore(path)
+            if full:
+                status.assert_consumed()
+            else:
+                status.expect_partial().assert_existing_objects_matched()
+            return None
+        except (AssertionError, ValueError, tf.errors.OpError) as err:
+            failure = _first_line(err)
+            _silence_restore_coordinators(err)
+        if status is not None:
+            status.expect_partial()
+        del status
+        gc.collect()
+        return failure
+    finally:
+        logger.setLevel(level)
+
+
+def _silence_restore_coordinators(err: BaseException) -> None:
+    """Mark the restore bookkeeping that a failed ``restore()`` left as partial.
+
+    When ``restore`` itself raises (a shape mismatch), no status object is returned
+    and the bookkeeping stays attached to the caller's variables, warning when they
+    are collected. It is a local of a frame in the traceback; TensorFlow's own
+    ``expect_partial`` property silences it.
+    """
+    tb = err.__traceback__
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            if hasattr(value, "expect_partial_attr"):  # tf's _CheckpointRestoreCoordinator
+                value.expect_partial = True
+        tb = tb.tb_next
 
 
 def load_config(run_dir: str | Path) -> DCGANConfig:
@@ -115,16 +167,16 @@ def load_generator(run_dir: str | Path, cfg: DCGANConfig | None = None):
     run_dir = Path(run_dir)
     cfg = cfg if cfg is not None else load_config(run_dir)
     generator = make_generator(cfg)
-    if latest_checkpoint(run_dir) is not None:
-        path = latest_checkpoint(run_dir)
-        try:
-            key = "ema_generator" if cfg.ema_decay > 0 else "generator"  # the one that samples
-            tf.train.Checkpoint(**{key: generator}).restore(path).expect_partial() \
-                .assert_existing_objects_matched()
-        except (AssertionError, ValueError, tf.errors.OpError) as err:
+    path = latest_checkpoint(run_dir)
+    if path is not None:
+        key = "ema_generator" if cfg.ema_decay > 0 else "generator"  # the one that samples
+        failure = _try_restore(tf.train.Checkpoint(**{key: generator}), path, full=False)
+        if failure:
             raise CheckpointError(
-                f"generator in {path} does not fit the configuration given ({_first_line(err)})"
-            ) from None
+                f"generator in {path} does not fit the configuration given ({failure}); was it "
+                f"trained with another configuration (gen_filters, latent_dim)? Leave cfg out to "
+                f"use the run's own {CONFIG_FILE}"
+            )
         return generator
     weights = run_dir / GENERATOR_WEIGHTS
     if weights.is_file():

@@ -202,7 +202,7 @@ def train(
         ``generator.weights.h5`` / ``discriminator.weights.h5``.
     epochs : train until this many epochs are complete in total (default ``cfg.epochs``)
     max_steps : stop once the run has made this many steps in total, even inside an
-        epoch (a resume then repeats that epoch from its start, with the weights it had)
+        epoch (a resume then continues that epoch with its next batch)
     resume : continue the run in ``out_dir`` from its newest checkpoint
     verbose : 0 silent, 1 a progress bar per epoch, 2 one line per epoch
     quality : optional callable ``generator -> dict of floats`` (e.g.
@@ -259,8 +259,13 @@ def train(
             bar = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose == 1 else 0,
                                       stateful_metrics=list(HISTORY_COLUMNS[2:]))
             epoch_start = time.perf_counter()
-            done = 0
-            for batch in make_dataset(images, cfg, epoch):
+            # a run stopped inside this epoch skips the batches it already trained on: the
+            # epoch's order is fixed by the seed, so the resumed run equals an uninterrupted one
+            done = int(state.step) - epoch * steps_per_epoch
+            if not 0 < done < steps_per_epoch:
+                done = 0
+            bar.update(done)
+            for batch in make_dataset(images, cfg, epoch).skip(done):
                 values = {k: float(v) for k, v in train_step(batch).items()}
                 rows.append((int(state.step), epoch + 1, *(values[k] for k in HISTORY_COLUMNS[2:])))
                 bar.add(1, values=list(values.items()))

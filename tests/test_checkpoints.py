@@ -97,3 +97,17 @@ def test_weights_file_alone_is_enough_for_inference(trained_run, tiny_cfg, tmp_p
     (tmp_path / GENERATOR_WEIGHTS).write_bytes((out / GENERATOR_WEIGHTS).read_bytes())
     z = sample_latent(4, tiny_cfg.latent_dim, seed=0)
     np.testing.assert_array_equal(generate_images(load_generator(tmp_path), z), generate_images(state.generator, z))
+
+
+def test_a_failed_restore_leaves_no_warnings_for_later(trained_run, tiny_cfg, caplog):
+    import gc
+    import logging
+
+    out, _ = trained_run
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        with pytest.raises(CheckpointError):
+            load_generator(out, replace(tiny_cfg, latent_dim=9))
+        with pytest.raises(CheckpointError):
+            restore_checkpoint(build_gan(replace(tiny_cfg, gen_filters=4)).checkpoint(), out)
+        gc.collect()  # what Python would do later, in some unrelated cell
+    assert not [r for r in caplog.records if "checkpoint" in r.getMessage().lower()]

@@ -95,13 +95,18 @@ def test_resume_runs_epoch_two_not_epoch_one_again(tiny_cfg, small_images, tmp_p
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
-def test_max_steps_stops_inside_an_epoch_and_resume_finishes(tiny_cfg, small_images, tmp_path):
+def test_a_stop_inside_an_epoch_resumes_exactly(tiny_cfg, small_images, tmp_path):
+    straight = train(tiny_cfg, small_images, tmp_path / "straight", verbose=0)
     part = train(tiny_cfg, small_images, tmp_path / "r", max_steps=4, verbose=0)
     assert part.stopped_early and part.steps == 4 and part.epochs_run == [1]
     rest = train(tiny_cfg, small_images, tmp_path / "r", resume=True, verbose=0)
-    # epoch 2 is repeated from its start, with the weights it had after step 4
-    assert rest.epochs_run == [2] and rest.steps == 7
-    assert read_history(tmp_path / "r")["step"].tolist() == list(range(1, 8))
+    # epoch 2 continues with its second batch: the same six steps as without the stop
+    assert rest.epochs_run == [2] and rest.steps == 6
+    history = read_history(tmp_path / "r")
+    assert history["step"].tolist() == list(range(1, 7)) and history["epoch"].tolist() == [1, 1, 1, 2, 2, 2]
+    np.testing.assert_allclose(history["gen_loss"], read_history(tmp_path / "straight")["gen_loss"], rtol=1e-4)
+    for a, b in zip(_weights(straight.state.generator), _weights(rest.state.generator)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_interrupt_saves_a_checkpoint_that_resume_continues(tiny_cfg, small_images, tmp_path, monkeypatch):
