@@ -55,7 +55,9 @@ class DCGANConfig:
         0 (default) samples from the trained generator. Above 0, e.g. 0.999, a second
         generator keeps an exponential moving average of its weights, updated every
         step, and is the one that draws samples and is saved as the final model
-        (Yazici et al. 2019: averaging damps the oscillation of GAN training).
+        (Yazici et al. 2019: averaging damps the oscillation of GAN training). Early
+        on the decay is min(ema_decay, (1 + step) / (10 + step)), so the random
+        initial weights do not linger in the average.
     """
 
     latent_dim: int = 100

@@ -142,7 +142,10 @@ def make_train_step(state: GANState):
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
         if state.ema_generator is not None:
-            decay = cfg.ema_decay
+            # warm-up: an average over the first k steps may not reach back before step 0,
+            # where the weights are random (the num_updates rule of tf.train.ExponentialMovingAverage)
+            step = tf.cast(state.step, tf.float32)
+            decay = tf.minimum(cfg.ema_decay, (1.0 + step) / (10.0 + step))
             for average, weight in zip(state.ema_generator.weights, generator.weights):
                 average.assign(decay * average + (1.0 - decay) * weight)
         state.step.assign_add(1)
