@@ -56,7 +56,9 @@ def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float =
 
     The lecture drew dimension i with mean ``mean_scale * linspace(-1, 1)[i]`` and
     std ``std_scale * linspace(-1, 1)[i]``: half of those stds are negative and the
-    middle ones are zero (erratum 8). Here the means keep the lecture's ramp, a
+    middle ones nearly zero (+-0.01 for 100 dimensions; TensorFlow's mean + std * eps
+    treats a negative std like its absolute value, so the real effect is a V-shaped
+    profile that all but freezes the middle dimensions; erratum 8). Here the means keep the lecture's ramp, a
     fixed direction in latent space scaled by ``mean_scale``, and every dimension
     gets the standard deviation ``std_scale`` (1 is the training prior).
 

@@ -1,0 +1,227 @@
+"""Sliders over the latent space, for notebooks and for live demonstrations.
+
+Computation apart from display: :func:`explorer_png` and :func:`interpolation_png`
+(and :func:`ganlib.explore.sweep_images`, which the first draws) are pure functions,
+arguments in and PNG bytes out, with their own tests. The widgets only wire
+ipywidgets controls to them and show the PNG in an ``ipywidgets.Image``. A redraw
+is one generator call and one PIL PNG encode, no matplotlib, so a slider answers
+in a fraction of a second even for 100 digits on a laptop CPU.
+
+Every slider has ``continuous_update=False``: the picture is redrawn when the
+slider is released, not for every pixel it passes while dragged.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from .explore import sweep_images
+from .latent import INTERPOLATION_METHODS, interpolate
+from .metrics import digit_histogram, predict_proba
+from .models import generate_images
+from .plotting import grid_png_bytes
+
+#: Grid sizes offered by :func:`latent_explorer` (square numbers: full grids).
+GRID_SIZES = (16, 25, 36, 49, 64, 81, 100)
+#: Roughly how wide, in pixels, :func:`explorer_png` makes a grid when ``scale`` is None.
+TARGET_WIDTH = 560
+
+
+def _auto_scale(n: int, ncols: int | None = None) -> int:
+    ncols = ncols if ncols is not None else int(np.ceil(np.sqrt(n)))
+    grid_width = ncols * 29 + 1  # 28-pixel tiles and 1-pixel padding (plotting.image_grid)
+    return max(1, round(TARGET_WIDTH / grid_width))
+
+
+def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0, n: int = 64,
+                 scale: int | None = None) -> bytes:
+    """The images of :func:`ganlib.explore.sweep_images` as one tiled grid, PNG-encoded.
+
+    Parameters
+    ----------
+    scale : int or None
+        Each pixel becomes a scale x scale block; None picks the scale that makes
+        the grid about ``TARGET_WIDTH`` pixels wide.
+
+    Returns
+    -------
+    bytes of a greyscale PNG; the same arguments give the same bytes.
+    """
+    _, images = sweep_images(generator, mean_scale, std_scale, seed, n)
+    return grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+
+
+def interpolation_png(generator, z0, z1, steps: int, position: int, method: str = "slerp",
+                      scale: int = 8) -> bytes:
+    """The image at step ``position`` (0 = z0, steps - 1 = z1) of the path from z0 to z1.
+
+    The path is :func:`ganlib.interpolate` (``method`` "linear" or "slerp"); one
+    generator call on one latent point. Returns the PNG bytes of a single digit,
+    enlarged ``scale`` times.
+    """
+    _, image = _path_point(generator, z0, z1, steps, position, method)
+    return grid_png_bytes(image, scale=scale)
+
+
+def _path_point(generator, z0, z1, steps, position, method):
+    """Point ``position`` of the path, shape (latent_dim,), and its image, shape (1, 28, 28, 1)."""
+    path = interpolate(z0, z1, steps, method)
+    if isinstance(position, bool) or not isinstance(position, (int, np.integer)) or not 0 <= position < steps:
+        raise ValueError(f"position must be an integer from 0 to {steps - 1}, got {position!r}")
+    return path[position], generate_images(generator, path[position:position + 1])
+
+
+def _label_text(probs: np.ndarray) -> str:
+    if len(probs) == 1:
+        return f"classifier: {int(probs[0].argmax())} (p = {probs[0].max():.2f})"
+    counts = digit_histogram(probs)
+    return "classifier's digits: " + "  ".join(f"{d}: {c}" for d, c in enumerate(counts) if c)
+
+
+class LatentExplorer(widgets.VBox):
+    """The widget :func:`latent_explorer` returns.
+
+    Attributes
+    ----------
+    mean_slider, std_slider, seed_slider, size_slider : the controls
+    image : ipywidgets.Image showing the grid (its ``value`` is the PNG bytes)
+    label : ipywidgets.HTML with the latent norms (and the classifier's digit counts)
+    """
+
+    def __init__(self, generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
+                 seed: int = 0, n: int = 64, mean_range: float = 10.0, max_std: float = 10.0):
+        if n not in GRID_SIZES:
+            raise ValueError(f"n must be one of {GRID_SIZES}, got {n!r}")
+        common = dict(continuous_update=False, style={"description_width": "8em"},
+                      layout=widgets.Layout(width="26em"))
+        mean_slider = widgets.FloatSlider(value=mean_scale, min=-mean_range, max=mean_range, step=0.25,
+                                          description="mean_scale", **common)
+        std_slider = widgets.FloatSlider(value=std_scale, min=0.0, max=max_std, step=0.25,
+                                         description="std_scale", **common)
+        seed_slider = widgets.IntSlider(value=seed, min=0, max=99, description="seed", **common)
+        size_slider = widgets.SelectionSlider(options=GRID_SIZES, value=n, description="images", **common)
+        image = widgets.Image(format="png")
+        label = widgets.HTML()
+        controls = widgets.HBox([widgets.VBox([mean_slider, std_slider]),
+                                 widgets.VBox([seed_slider, size_slider])])
+        super().__init__([controls, label, image])
+        self.generator, self.classifier = generator, classifier
+        self.mean_slider, self.std_slider = mean_slider, std_slider
+        self.seed_slider, self.size_slider = seed_slider, size_slider
+        self.image, self.label = image, label
+        self.redraw()
+        for slider in (mean_slider, std_slider, seed_slider, size_slider):
+            slider.observe(self.redraw, names="value")
+
+    def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
+        return (f"LatentExplorer(mean_scale={self.mean_slider.value}, std_scale={self.std_slider.value}, "
+                f"seed={self.seed_slider.value}, n={self.size_slider.value}): "
+                "run the notebook in Jupyter to move the sliders")
+
+    def redraw(self, change=None) -> None:
+        """Draw the grid for the sliders' current values."""
+        n = self.size_slider.value
+        z, images = sweep_images(self.generator, self.mean_slider.value, self.std_slider.value,
+                                 self.seed_slider.value, n)
+        text = (f"mean |z| = {np.linalg.norm(z, axis=1).mean():.1f} "
+                f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
+        if self.classifier is not None:
+            text += "<br>" + _label_text(predict_proba(self.classifier, images))
+        self.image.value = grid_png_bytes(images, scale=_auto_scale(n))
+        self.label.value = text
+
+
+class InterpolationExplorer(widgets.VBox):
+    """The widget :func:`interpolation_explorer` returns.
+
+    Attributes
+    ----------
+    position_slider : IntSlider, the step along the path (0 = z0)
+    method_toggle : ToggleButtons, "linear" or "slerp"
+    path_image : ipywidgets.Image of the whole path, one row
+    image : ipywidgets.Image of the digit at the slider's position
+    label : ipywidgets.HTML with t, |z| (and the classifier's verdict)
+    """
+
+    def __init__(self, generator, z0, z1, steps: int = 11, method: str = "slerp", classifier=None,
+                 position: int = 0):
+        self.generator, self.classifier = generator, classifier
+        self.z0, self.z1, self.steps = np.asarray(z0), np.asarray(z1), steps
+        interpolate(self.z0, self.z1, steps, method)  # fail here, not in a callback, on bad input
+        self.position_slider = widgets.IntSlider(value=position, min=0, max=steps - 1, description="step",
+                                                 continuous_update=False, layout=widgets.Layout(width="30em"))
+        self.method_toggle = widgets.ToggleButtons(options=INTERPOLATION_METHODS, value=method,
+                                                   description="path")
+        self.path_image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        super().__init__([widgets.HBox([self.method_toggle, self.position_slider]), self.path_image,
+                          widgets.HBox([self.image, self.label])])
+        self._draw_path()
+        self.redraw()
+        self.position_slider.observe(self.redraw, names="value")
+        self.method_toggle.observe(self._on_method, names="value")
+
+    def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
+        return (f"InterpolationExplorer(steps={self.steps}, method={self.method_toggle.value!r}, "
+                f"position={self.position_slider.value}): run the notebook in Jupyter to move the slider")
+
+    def _draw_path(self) -> None:
+        path = interpolate(self.z0, self.z1, self.steps, self.method_toggle.value)
+        self.path_image.value = grid_png_bytes(generate_images(self.generator, path), ncols=self.steps,
+                                               scale=2)
+
+    def _on_method(self, change=None) -> None:
+        self._draw_path()
+        self.redraw()
+
+    def redraw(self, change=None) -> None:
+        """Draw the digit at the slider's position on the chosen path."""
+        k = self.position_slider.value
+        point, image = _path_point(self.generator, self.z0, self.z1, self.steps, k, self.method_toggle.value)
+        text = f"t = {k / (self.steps - 1):.2f}<br>|z| = {np.linalg.norm(point):.2f}"
+        if self.classifier is not None:
+            text += "<br>" + _label_text(predict_proba(self.classifier, image))
+        self.image.value = grid_png_bytes(image, scale=8)
+        self.label.value = text
+
+
+def latent_explorer(generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
+                    seed: int = 0, n: int = 64) -> LatentExplorer:
+    """Sliders for the mean and std scale of the latent sweep, redrawing a grid of digits.
+
+    Parameters
+    ----------
+    generator : keras.Model from :func:`ganlib.make_generator` / :func:`ganlib.load_pretrained`
+    classifier : optional, e.g. :func:`ganlib.load_classifier`; if given, the widget
+        also shows how many of the shown images it calls each digit
+    mean_scale, std_scale, seed, n : the sliders' starting values (see
+        :func:`ganlib.explore.sweep_images`); n is one of ``GRID_SIZES``
+
+    Returns
+    -------
+    LatentExplorer, an ``ipywidgets.VBox``: display it as a cell's last value. Its
+    controls are ``.mean_slider``, ``.std_slider``, ``.seed_slider``, ``.size_slider``.
+    Notebook 05 introduces it.
+    """
+    return LatentExplorer(generator, classifier, mean_scale, std_scale, seed, n)
+
+
+def interpolation_explorer(generator, z0, z1, steps: int = 11, method: str = "slerp",
+                           classifier=None) -> InterpolationExplorer:
+    """A slider for the position along the path from z0 to z1, and a linear/slerp toggle.
+
+    Parameters
+    ----------
+    z0, z1 : arrays of shape (latent_dim,)
+    steps : points on the path, both ends included (>= 2)
+    method : the starting path, "linear" or "slerp"
+    classifier : optional; if given, the widget shows its verdict on the current digit
+
+    Returns
+    -------
+    InterpolationExplorer, an ``ipywidgets.VBox`` with ``.position_slider`` and
+    ``.method_toggle``. Notebook 06 introduces it.
+    """
+    return InterpolationExplorer(generator, z0, z1, steps, method, classifier)

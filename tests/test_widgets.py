@@ -1,0 +1,136 @@
+"""The latent-space widgets: their pure functions, and real widgets built headless."""
+
+import dataclasses
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import ganlib
+from ganlib import widgets
+from ganlib.latent import interpolate
+from ganlib.plotting import grid_png_bytes
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def generator():
+    """A tiny untrained generator: fast, and its images still depend on z."""
+    ganlib.set_seed(0)
+    return ganlib.make_generator(dataclasses.replace(ganlib.DCGANConfig(), latent_dim=8, gen_filters=8))
+
+
+def pixels(png) -> np.ndarray:
+    png = bytes(png)  # an ipywidgets.Image keeps its value as a memoryview
+    assert png.startswith(PNG_SIGNATURE)
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def test_explorer_png_is_a_png_of_one_tiled_grid(generator):
+    png = widgets.explorer_png(generator, mean_scale=1.0, std_scale=1.0, seed=0, n=16, scale=2)
+    assert pixels(png).shape == (2 * (4 * 29 + 1), 2 * (4 * 29 + 1))  # 4 x 4 tiles of 28 + 1 padding
+    assert pixels(png).dtype == np.uint8
+
+
+def test_explorer_png_auto_scale_keeps_grids_of_any_size_about_as_wide():
+    widths = [widgets._auto_scale(n) * (int(np.ceil(np.sqrt(n))) * 29 + 1) for n in widgets.GRID_SIZES]
+    assert all(0.75 * widgets.TARGET_WIDTH <= w <= 1.35 * widgets.TARGET_WIDTH for w in widths), widths
+
+
+def test_explorer_png_is_deterministic_and_follows_its_arguments(generator):
+    png = widgets.explorer_png(generator, 1.0, 1.0, seed=0, n=16)
+    assert widgets.explorer_png(generator, 1.0, 1.0, seed=0, n=16) == png
+    for changed in (dict(mean_scale=5.0), dict(std_scale=3.0), dict(seed=1)):
+        args = dict(mean_scale=1.0, std_scale=1.0, seed=0, n=16) | changed
+        other = widgets.explorer_png(generator, **args)
+        assert not np.array_equal(pixels(other), pixels(png)), changed
+
+
+def test_latent_explorer_redraws_when_a_slider_moves(generator):
+    explorer = widgets.latent_explorer(generator, n=16)
+    sliders = (explorer.mean_slider, explorer.std_slider, explorer.seed_slider, explorer.size_slider)
+    assert all(s.continuous_update is False for s in sliders)
+    assert explorer.std_slider.min == 0  # no negative standard deviations (erratum 8)
+    first = explorer.image.value
+    assert first == widgets.explorer_png(generator, 0.0, 1.0, 0, 16)
+
+    explorer.mean_slider.value = 5.0
+    moved = explorer.image.value
+    assert moved == widgets.explorer_png(generator, 5.0, 1.0, 0, 16)
+    assert not np.array_equal(pixels(moved), pixels(first))
+
+    explorer.std_slider.value = 3.0
+    assert explorer.image.value != moved
+    explorer.size_slider.value = 36
+    assert pixels(explorer.image.value).shape[0] > 0 and explorer.image.value == \
+        widgets.explorer_png(generator, 5.0, 3.0, 0, 36)
+    explorer.mean_slider.value, explorer.std_slider.value, explorer.size_slider.value = 0.0, 1.0, 16
+    assert explorer.image.value == first  # back where it started: the same picture
+
+
+def test_latent_explorer_shows_the_classifiers_counts(generator):
+    from ganlib.metrics import make_classifier
+
+    explorer = widgets.latent_explorer(generator, classifier=make_classifier(0), n=25)
+    counts = explorer.label.value.split("classifier's digits: ")[1]
+    assert sum(int(count) for _, count in re.findall(r"(\d): (\d+)", counts)) == 25  # every image counted
+    with pytest.raises(ValueError, match="one of"):
+        widgets.latent_explorer(generator, n=17)
+
+
+@pytest.fixture(scope="module")
+def ends():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=8).astype(np.float32), rng.normal(size=8).astype(np.float32)
+
+
+def test_interpolation_png_ends_are_the_images_of_z0_and_z1(generator, ends):
+    z0, z1 = ends
+    for position, z in ((0, z0), (6, z1)):
+        expected = grid_png_bytes(ganlib.generate_images(generator, z[None]), scale=8)
+        for method in ("linear", "slerp"):
+            assert widgets.interpolation_png(generator, z0, z1, 7, position, method) == expected
+    middle = {m: pixels(widgets.interpolation_png(generator, z0, z1, 7, 3, m)) for m in ("linear", "slerp")}
+    assert not np.array_equal(middle["linear"], middle["slerp"])
+    with pytest.raises(ValueError, match="position"):
+        widgets.interpolation_png(generator, z0, z1, 7, 7)
+
+
+def test_interpolation_explorer_redraws_when_the_slider_moves(generator, ends):
+    z0, z1 = ends
+    explorer = widgets.interpolation_explorer(generator, z0, z1, steps=7, method="linear")
+    assert explorer.position_slider.continuous_update is False
+    assert (explorer.position_slider.min, explorer.position_slider.max) == (0, 6)
+    first = explorer.image.value
+    assert first == widgets.interpolation_png(generator, z0, z1, 7, 0, "linear")
+
+    explorer.position_slider.value = 3
+    assert explorer.image.value == widgets.interpolation_png(generator, z0, z1, 7, 3, "linear")
+    assert not np.array_equal(pixels(explorer.image.value), pixels(first))
+    assert "t = 0.50" in explorer.label.value
+    norm = np.linalg.norm(interpolate(z0, z1, 7, "linear")[3])
+    assert f"|z| = {norm:.2f}" in explorer.label.value
+
+    path_before = explorer.path_image.value
+    explorer.method_toggle.value = "slerp"
+    assert explorer.image.value == widgets.interpolation_png(generator, z0, z1, 7, 3, "slerp")
+    assert explorer.path_image.value != path_before
+    assert pixels(explorer.path_image.value).shape == (2 * 30, 2 * (7 * 29 + 1))  # one row of 7
+
+
+def test_interpolation_explorer_rejects_bad_input_at_once(generator, ends):
+    z0, _ = ends
+    with pytest.raises(ValueError, match="one length"):
+        widgets.interpolation_explorer(generator, z0, np.zeros(5))
+    with pytest.raises(ValueError, match="method"):
+        widgets.interpolation_explorer(generator, z0, z0, method="cubic")
+
+
+def test_widgets_describe_themselves_briefly_where_they_cannot_be_shown(generator, ends):
+    # a notebook viewer without a kernel shows the text form: no pixel bytes, a hint instead
+    for explorer in (widgets.latent_explorer(generator, n=16), widgets.interpolation_explorer(generator, *ends)):
+        text = explorer._repr_mimebundle_()["text/plain"]
+        assert len(text) < 200 and "Jupyter" in text and "PNG" not in text
