@@ -45,7 +45,7 @@ _EXPORTS = {
                 "attribute_direction"],
     "widgets": ["latent_explorer", "interpolation_explorer", "explorer_png", "interpolation_png"],
     "pretrained": ["load_pretrained", "load_classifier", "classifier_info"],
-    "plotting": ["image_grid", "show_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
+    "plotting": ["image_grid", "show_grid", "label_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -69,6 +69,17 @@ def show_grid(images, ncols: int | None = None, ax=None, title: str | None = Non
     return ax
 
 
+def label_grid(ax, rows=(), columns=(), tile: int = 28, pad: int = 1, fontsize: int = 9) -> None:
+    """Write labels left of each row and above each column of a :func:`show_grid` picture.
+
+    ``tile`` and ``pad`` must match the grid's image size and padding (28 and 1 for MNIST).
+    """
+    for r, text in enumerate(rows):
+        ax.text(-2, pad + r * (tile + pad) + tile / 2, text, ha="right", va="center", fontsize=fontsize)
+    for c, text in enumerate(columns):
+        ax.text(pad + c * (tile + pad) + tile / 2, -2, text, ha="center", va="bottom", fontsize=fontsize)
+
+
 def grid_to_uint8(images, ncols: int | None = None, scale: int = 1) -> np.ndarray:
     """The tiled grid as an 8-bit greyscale picture (ink dark), upscaled by ``scale``."""
     grid = image_grid(images, ncols)

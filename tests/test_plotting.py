@@ -104,3 +104,15 @@ def test_plot_losses_draws_both_curves():
     ax.figure.savefig(buffer, format="png")
     plt.close(ax.figure)
     assert buffer.getvalue()[:4] == b"\x89PNG"
+
+
+def test_label_grid_puts_a_label_beside_each_row_and_above_each_column():
+    from ganlib.plotting import label_grid
+
+    ax = show_grid(np.zeros((6, 28, 28, 1), np.float32), ncols=3)
+    label_grid(ax, rows=["a", "b"], columns=["x", "y", "z"])
+    texts = {t.get_text(): t.get_position() for t in ax.texts}
+    assert set(texts) == {"a", "b", "x", "y", "z"}
+    assert texts["b"][1] - texts["a"][1] == 29  # one tile plus padding lower
+    assert texts["x"][1] < 0 and texts["a"][0] < 0  # above the grid, left of it
+    plt.close(ax.figure)
