@@ -49,3 +49,44 @@ def test_a_missing_file_is_refused_with_the_fix(shipped_copy):
     (shipped_copy / pretrained.SUMS_FILE).unlink()
     with pytest.raises(CheckpointError, match="SHA256SUMS is missing"):
         pretrained.load_classifier(shipped_copy)
+
+
+def test_load_pretrained_gives_an_inference_ready_generator():
+    from ganlib.latent import sample_latent
+    from ganlib.models import generate_images, latent_dim_of
+
+    generator = pretrained.load_pretrained()
+    z = sample_latent(8, latent_dim_of(generator), seed=0)
+    images = generate_images(generator, z)
+    assert images.shape == (8, 28, 28, 1) and np.all(np.abs(images) <= 1)
+    np.testing.assert_array_equal(images, generate_images(generator, z))
+
+
+def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist):
+    """pretrained/quality.json (quoted in pretrained/README.md) is what the model gives now."""
+    import json
+
+    from ganlib.metrics import evaluate_generator, reference_digits
+
+    recorded = json.loads((pretrained.PRETRAINED_DIR / "quality.json").read_text())
+    info = pretrained.classifier_info()
+    images, labels = mnist
+    reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
+    report = evaluate_generator(pretrained.load_pretrained(), pretrained.load_classifier(), reference,
+                                n=recorded["n"], seed=0)
+    for key in ("score", "coverage", "confident", "frechet", "frechet_floor"):
+        assert getattr(report, key) == pytest.approx(recorded[key], abs=2e-3), key
+    assert report.histogram == recorded["histogram"]
+
+
+def test_ship_copies_a_run_and_records_its_hashes(tiny_cfg, small_images, tmp_path):
+    from ganlib.training import train
+
+    run = tmp_path / "run"
+    train(tiny_cfg, small_images, run, epochs=1, verbose=0)
+    target = tmp_path / "shipped"
+    names = pretrained.ship(run, target, grid_n=4)
+    assert set(names) <= set(pretrained.recorded_hashes(target))
+    assert {"config.json", "generator.weights.h5", "training.gif", "final_grid.png"} <= set(names)
+    pretrained.verify(names, target)
+    assert pretrained.load_pretrained(target).count_params() > 0
