@@ -1,0 +1,139 @@
+"""Wall-clock seconds of CPU training until the samples reach a classifier score.
+
+    python benchmarks/time_to_quality.py                    # 600 s budget per run, 5 seeds
+    python benchmarks/time_to_quality.py --budget-s 300 --repeats 2
+    python benchmarks/time_to_quality.py --quick            # 40 steps per recipe (< 1 minute)
+
+Recipes (``--recipes``, default ``lecture fast``): the lecture's (the ``lecture`` preset:
+Adam 1e-4, beta_1 0.9, batch 256, width 256) beside ganlib's presets. Each trains on the
+embedded digits from scratch with ganlib's train step; after every epoch the sampler
+(the weight average when the recipe has one) is measured with
+:func:`ganlib.metrics.quality_probe` (1,000 samples, the shipped classifier). Only
+training counts towards the clock, not the measuring. A run stops at classifier
+score 9 or when its training time passes the budget.
+
+Reported per recipe: the median over seeds of the seconds to first reach each score
+level (5, 6, 7, 8, 9; "-" if a seed never did within the budget), the best score, and
+the ratio to the lecture's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+LEVELS = (5.0, 6.0, 7.0, 8.0, 9.0)
+BASELINE = "lecture"
+
+
+def worker(recipe: str, seed: int, budget_s: float, max_steps: int | None) -> dict:
+    from ganlib.runtime import quiet_tensorflow
+
+    quiet_tensorflow(onednn=True)
+    from ganlib.config import get_preset
+    from ganlib.data import load_mnist, make_dataset
+    from ganlib.metrics import quality_probe, reference_digits
+    from ganlib.pretrained import classifier_info, load_classifier
+    from ganlib.training import build_gan, make_train_step
+
+    name, _, extra = recipe.partition("+")
+    cfg = dataclasses.replace(get_preset(name), seed=seed, epochs=10_000)
+    if extra == "ema":
+        cfg = dataclasses.replace(cfg, ema_decay=0.999)
+    images, labels = load_mnist("embedded", verbose=False)
+    info = classifier_info()
+    reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
+    probe = quality_probe(load_classifier(), reference, n=1000, seed=0)
+    state = build_gan(cfg)
+    step = make_train_step(state)
+    trained_s, steps, trace, epoch = 0.0, 0, [], 0
+    while trained_s < budget_s:
+        dataset = make_dataset(images, cfg, epoch=epoch)
+        epoch += 1
+        start = time.perf_counter()
+        for batch in dataset:
+            out = step(batch)
+            steps += 1
+            if max_steps and steps >= max_steps:
+                break
+        float(out["gen_loss"])  # wait for the last step before stopping the clock
+        trained_s += time.perf_counter() - start
+        score = probe(state.sampler)["score"]
+        trace.append((round(trained_s, 2), steps, round(score, 3)))
+        if score >= 9.0 or (max_steps and steps >= max_steps):
+            break
+    return {"recipe": recipe, "seed": seed, "trace": trace}
+
+
+def first_time(trace, level: float):
+    return next((t for t, _, score in trace if score >= level), None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="40 steps per recipe, one seed")
+    parser.add_argument("--budget-s", type=float, default=600.0, help="training seconds per run (default 600)")
+    parser.add_argument("--repeats", type=int, default=5, help="seeds per recipe (default 5)")
+    parser.add_argument("--recipes", nargs="+", default=["lecture", "fast"],
+                        help="preset names; NAME+ema adds ema_decay=0.999 (default: lecture fast)")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    max_steps = 40 if args.quick else None
+    repeats = 1 if args.quick else args.repeats
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], int(args.worker[1]), args.budget_s, max_steps)))
+        return
+
+    from _common import append_results, median, run_worker
+
+    extra = ["--quick"] if args.quick else []
+    runs: dict[str, list] = {r: [] for r in args.recipes}
+    for seed in range(repeats):
+        for recipe in args.recipes:
+            out = run_worker(Path(__file__), [*extra, "--budget-s", str(args.budget_s),
+                                              "--worker", recipe, str(seed)], {})
+            trace = json.loads(out.strip().splitlines()[-1])["trace"]
+            runs[recipe].append(trace)
+            print(f"{recipe} seed {seed}: best score {max(s for _, _, s in trace):.2f} after "
+                  f"{trace[-1][0]:.0f} s, {trace[-1][1]} steps", flush=True)
+
+    def level_time(recipe, level):
+        times = [first_time(trace, level) for trace in runs[recipe]]
+        reached = [t for t in times if t is not None]
+        # the median counts a seed that never got there as slower than every one that did
+        if len(reached) * 2 <= len(times):
+            return None, len(reached), len(times)
+        return median(reached + [float("inf")] * (len(times) - len(reached))), len(reached), len(times)
+
+    header = "| recipe | " + " | ".join(f"s to score {lv:g}" for lv in LEVELS) + " | best score (median) | steps/s |"
+    rows = [header, "|" + "---|" * (len(LEVELS) + 3)]
+    for recipe in args.recipes:
+        cells = []
+        for lv in LEVELS:
+            t, k, n = level_time(recipe, lv)
+            base, _, _ = level_time(BASELINE, lv) if BASELINE in runs else (None, 0, 0)
+            text = "-" if t is None else f"{t:.0f}"
+            if t is not None and base is not None and recipe != BASELINE:
+                text += f" ({base / t:.1f}x sooner)"
+            cells.append(f"{text} [{k}/{n}]")
+        best = median([max(s for _, _, s in trace) for trace in runs[recipe]])
+        rate = median([trace[-1][1] / trace[-1][0] for trace in runs[recipe]])
+        rows.append(f"| {recipe} | " + " | ".join(cells) + f" | {best:.2f} | {rate:.1f} |")
+    lines = [f"Embedded digits, {repeats} seed(s) per recipe, training budget {args.budget_s:.0f} s per run"
+             + (" (stopped at 40 steps)" if args.quick else "")
+             + "; classifier score of 1,000 samples after every epoch; [k/n]: seeds that reached the level. "
+             "'-': fewer than half the seeds reached it within the budget.", "", *rows]
+    command = "python benchmarks/time_to_quality.py" + (" --quick" if args.quick else
+                                                         f" --budget-s {args.budget_s:g} --repeats {repeats} "
+                                                         f"--recipes {' '.join(args.recipes)}")
+    print(append_results("time_to_quality: training seconds to a classifier score", args.quick, command, lines))
+
+
+if __name__ == "__main__":
+    main()
