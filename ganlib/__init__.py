@@ -14,7 +14,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "config": ["DCGANConfig", "PRESETS", "get_preset"],
     "data": ["load_mnist", "make_dataset", "DataSourceError"],
-    "models": ["make_generator", "make_discriminator", "generate_images", "layer_table", "latent_dim_of"],
+    "models": ["make_generator", "make_discriminator", "make_conditional_generator",
+               "make_conditional_discriminator", "generate_images", "layer_table", "latent_dim_of",
+               "num_classes_of", "cycling_labels"],
     "losses": [
         "minimax_discriminator_loss",
         "non_saturating_discriminator_loss",
@@ -46,7 +48,7 @@ _EXPORTS = {
     "toy": ["GaussianMixture", "ToyGANConfig", "train_toy_gan", "optimal_discriminator", "js_divergence",
             "count_modes"],
     "explore": ["LatentPool", "latent_pool", "find_digit_latents", "most_confident", "sweep_images",
-                "attribute_direction"],
+                "attribute_direction", "digit_rows", "digit_row_inputs"],
     "widgets": ["latent_explorer", "interpolation_explorer", "explorer_png", "interpolation_png"],
     "pretrained": ["load_pretrained", "load_classifier", "classifier_info"],
     "plotting": ["image_grid", "show_grid", "label_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],

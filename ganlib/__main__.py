@@ -19,6 +19,8 @@ examples:
   python -m ganlib train --preset fast --epochs 5 --out runs/fast
   python -m ganlib train --preset fast --epochs 10 --out runs/fast --resume
   python -m ganlib sample --n 16 --seed 0 --out digits.png --from runs/fast
+  python -m ganlib train --preset conditional --epochs 5 --out runs/conditional
+  python -m ganlib sample --digit 3 --n 16 --out threes.png --from runs/conditional
 
 TensorFlow's C++ log lines are hidden (TF_CPP_MIN_LOG_LEVEL=3) and oneDNN kernels are on
 (TF_ENABLE_ONEDNN_OPTS=1; ~1.4x faster on AMD CPUs, where TensorFlow leaves them off)
@@ -44,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Train a DCGAN; writes config.json, checkpoints/, losses.csv, "
                                        "samples/epoch_NNN.png, training.gif and the final weights to --out.")
     train.add_argument("--preset", default="lecture", help=f"configuration: {', '.join(sorted(PRESETS))} (default lecture)")
+    train.add_argument("--conditional", action="store_true",
+                       help="train a conditional GAN, which learns from the digits' labels and can then be "
+                            "asked for a digit (sample --digit); sets conditional=True on any preset")
     train.add_argument("--data", default="auto",
                        help="embedded | keras | auto | PATH to mnist.npz or an IDX folder (default auto)")
     train.add_argument("--epochs", type=int, help="train until this many epochs are done (default: the preset's)")
@@ -59,9 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = sub.add_parser("sample", help="draw digits from a trained generator",
                             description="Draw n digits. FILE.npy gets float32 (n, 28, 28, 1) in [-1, 1]; "
-                                        "FILE.png a grid. Same seed, same digits.")
+                                        "FILE.png a grid. Same seed, same digits. A conditional model "
+                                        "draws --digit, or without it the digits 0-9 in turn.")
     sample.add_argument("--n", type=int, required=True, help="number of digits")
     sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
+    sample.add_argument("--digit", type=int, default=None, metavar="D",
+                        help="draw only the digit D (0-9); needs a conditional model (train --conditional)")
     sample.add_argument("--out", required=True, help="FILE.npy or FILE.png")
     sample.add_argument("--from", dest="model", default=None,
                         help="run folder written by `train --out` (default: the shipped model in pretrained/)")
@@ -117,6 +125,26 @@ def _check(args) -> None:
         for folder in (args.model, getattr(args, "classifier", None)):
             if folder is not None and not Path(folder).is_dir():
                 raise UsageError(f"no such model folder: {folder}")
+        if getattr(args, "digit", None) is not None:
+            if not 0 <= args.digit <= 9:
+                raise UsageError(f"--digit must be a digit from 0 to 9, got {args.digit}")
+            if args.model is not None and _saved_conditional(args.model) is False:
+                raise UsageError(_UNCONDITIONAL.format(model=args.model))
+
+
+_UNCONDITIONAL = ("--digit needs a conditional model (train --conditional); {model} is unconditional "
+                  "and cannot be told a digit: leave --digit out")
+
+
+def _saved_conditional(folder: str) -> bool | None:
+    """Whether a run folder's config.json says conditional, read without starting TensorFlow;
+    None when it cannot be read (loading the model then reports why)."""
+    import json
+
+    try:
+        return bool(json.loads((Path(folder) / "config.json").read_text()).get("conditional", False))
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _overrides(items: list[str]) -> dict:
@@ -131,12 +159,23 @@ def _overrides(items: list[str]) -> dict:
         name, sep, text = item.partition("=")
         if not sep or name not in types:
             raise UsageError(f"--set needs FIELD=VALUE with a DCGANConfig field ({', '.join(types)}), got {item!r}")
-        kind = {"int": int, "float": float, "str": str}[str(types[name])]
+        kind = {"int": int, "float": float, "str": str, "bool": _boolean}[str(types[name])]
         try:
             values[name] = kind(text)
         except ValueError:
-            raise UsageError(f"--set {name} needs a {kind.__name__}, got {text!r}") from None
+            shown = "bool (true or false)" if kind is _boolean else kind.__name__
+            raise UsageError(f"--set {name} needs a {shown}, got {text!r}") from None
     return values
+
+
+def _boolean(text: str) -> bool:
+    """true/false (also 1/0, yes/no) as typed after --set FIELD=; anything else is a ValueError.
+    (bool("false") would be True.)"""
+    words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    try:
+        return words[text.strip().lower()]
+    except KeyError:
+        raise ValueError(text) from None
 
 
 def _train(args) -> int:
@@ -148,12 +187,17 @@ def _train(args) -> int:
 
     if args.resume:
         cfg = checkpoints.load_config(args.out)
+        if args.conditional and not cfg.conditional:
+            raise ValueError(f"--conditional cannot change the run in {args.out}, which is unconditional; "
+                             "start a new run with another --out")
     else:
         cfg = get_preset(args.preset)
+        if args.conditional:
+            cfg = dataclasses.replace(cfg, conditional=True)
     if args.seed is not None:
         cfg = dataclasses.replace(cfg, seed=args.seed)
     cfg = dataclasses.replace(cfg, **_overrides(args.set))
-    images, _ = load_mnist(args.data)
+    images, labels = load_mnist(args.data)
     quality = None
     if args.quality_every:
         from . import pretrained
@@ -168,7 +212,8 @@ def _train(args) -> int:
     try:
         result = training.train(cfg, images, args.out, epochs=args.epochs, max_steps=args.max_steps,
                                 resume=args.resume, verbose=verbose, quality=quality,
-                                quality_every=max(args.quality_every, 1))
+                                quality_every=max(args.quality_every, 1),
+                                labels=labels if cfg.conditional else None)
     except KeyboardInterrupt:
         return 130
     print(f"{len(result.epochs_run)} epochs in {result.seconds:.1f} s; the run is at epoch "
@@ -180,19 +225,29 @@ def _sample(args) -> int:
     import numpy as np
 
     from .latent import sample_latent
-    from .models import generate_images, latent_dim_of
+    from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
     from .plotting import save_grid
 
     generator = _generator(args.model)
+    num_classes = num_classes_of(generator)
+    if args.digit is not None and num_classes is None:
+        raise ValueError(_UNCONDITIONAL.format(model=args.model or "the shipped model"))
     z = sample_latent(args.n, latent_dim_of(generator), seed=args.seed)
-    images = generate_images(generator, z)
+    if num_classes is None:
+        labels, ncols = None, None
+    elif args.digit is None:
+        labels, ncols = cycling_labels(args.n, num_classes), min(args.n, num_classes)  # a column per digit
+    else:
+        labels, ncols = np.full(args.n, args.digit), None
+    images = generate_images(generator, z, labels)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".npy":
         np.save(out, images)
     else:
-        save_grid(images, out)
-    print(f"wrote {args.n} samples to {out}")
+        save_grid(images, out, ncols=ncols)
+    what = "samples" if args.digit is None else f"samples of the digit {args.digit}"
+    print(f"wrote {args.n} {what} to {out}")
     return 0
 
 

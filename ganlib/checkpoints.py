@@ -160,7 +160,9 @@ def load_generator(run_dir: str | Path, cfg: DCGANConfig | None = None):
 
     Takes the newest checkpoint in ``run_dir/checkpoints`` when there is one, else
     ``run_dir/generator.weights.h5``. ``cfg`` defaults to the run's ``config.json``.
-    A run with ``ema_decay > 0`` gives its weight-averaged generator.
+    A run with ``ema_decay > 0`` gives its weight-averaged generator; a conditional
+    run (``conditional`` in its config) gives a conditional generator, which takes
+    [z, label] (:func:`ganlib.models.make_conditional_generator`).
     """
     from .models import make_generator
 
@@ -174,7 +176,7 @@ def load_generator(run_dir: str | Path, cfg: DCGANConfig | None = None):
         if failure:
             raise CheckpointError(
                 f"generator in {path} does not fit the configuration given ({failure}); was it "
-                f"trained with another configuration (gen_filters, latent_dim)? Leave cfg out to "
+                f"trained with another configuration (gen_filters, latent_dim, conditional)? Leave cfg out to "
                 f"use the run's own {CONFIG_FILE}"
             )
         return generator

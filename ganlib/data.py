@@ -220,7 +220,7 @@ def _checked(pixels: np.ndarray, labels: np.ndarray, where: Path) -> tuple[np.nd
     return to_model_range(pixels), labels
 
 
-def make_dataset(images: np.ndarray, cfg: DCGANConfig, epoch: int = 0):
+def make_dataset(images: np.ndarray, cfg: DCGANConfig, epoch: int = 0, labels: np.ndarray | None = None):
     """The tf.data pipeline of one epoch: seeded shuffle, full batches, prefetch.
 
     Every batch holds exactly ``cfg.batch_size`` images: the remainder of an epoch is
@@ -234,8 +234,15 @@ def make_dataset(images: np.ndarray, cfg: DCGANConfig, epoch: int = 0):
     cfg : DCGANConfig
     epoch : int
         Zero-based epoch index, mixed into the shuffle seed.
+    labels : optional int array of shape (n,) with digits in 0 .. cfg.num_classes - 1
+        (a conditional GAN's). Given, the batches are pairs (images, labels) of
+        float32 (batch_size, 28, 28, 1) and int32 (batch_size,), shuffled together,
+        so every image keeps its label. Without them the batches are images alone,
+        in the same order as before labels existed.
     """
     import tensorflow as tf
+
+    from .models import check_labels
 
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
@@ -245,8 +252,12 @@ def make_dataset(images: np.ndarray, cfg: DCGANConfig, epoch: int = 0):
             f"{len(images)} images cannot fill one batch of {cfg.batch_size}; "
             "lower batch_size with dataclasses.replace(cfg, batch_size=...)"
         )
+    if labels is None:
+        slices = images
+    else:
+        slices = (images, check_labels(labels, len(images), cfg.num_classes, of="images"))
     return (
-        tf.data.Dataset.from_tensor_slices(images)
+        tf.data.Dataset.from_tensor_slices(slices)
         .shuffle(len(images), seed=cfg.seed + epoch, reshuffle_each_iteration=False)
         .batch(cfg.batch_size, drop_remainder=True)
         .prefetch(tf.data.AUTOTUNE)

@@ -5,6 +5,10 @@ shipped MNIST classifier (:mod:`ganlib.metrics`) labels what a generator draws, 
 a notebook can ask for "a latent point that gives a confident 7" and report how
 confident it is, whatever the weights. Notebook 06 uses these helpers to
 interpolate between chosen digits and to do latent vector arithmetic.
+
+A conditional generator is told the digit instead: :func:`digit_rows` draws every
+digit from the same latent points, so what z controls (slant, thickness) shows
+apart from what the label controls.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 
 from .latent import lecture_moments, sample_latent
 from .metrics import predict_proba
-from .models import generate_images, latent_dim_of
+from .models import generate_images, latent_dim_of, num_classes_of
 
 
 @dataclass(frozen=True)
@@ -174,3 +178,45 @@ def attribute_direction(z: np.ndarray, scores: np.ndarray, fraction: float = 0.2
     if not directions:
         raise ValueError("need at least two points (in at least one group)")
     return np.mean(directions, axis=0).astype(np.float32)
+
+
+def digit_row_inputs(n_per_digit: int, latent_dim: int, seed: int = 0,
+                     num_classes: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and latent points of a grid with one row per digit and one latent point per column.
+
+    Returns
+    -------
+    labels : int32 array of shape (num_classes * n_per_digit,); labels[k] = k // n_per_digit
+    z : float32 array of shape (num_classes * n_per_digit, latent_dim); z[k] is the
+        column's point ``sample_latent(n_per_digit, latent_dim, seed)[k % n_per_digit]``,
+        the same in every row
+    """
+    column_z = sample_latent(n_per_digit, latent_dim, seed=seed)
+    labels = np.repeat(np.arange(num_classes, dtype=np.int32), n_per_digit)
+    return labels, np.tile(column_z, (num_classes, 1))
+
+
+def digit_rows(generator, n_per_digit: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Every digit drawn from the same ``n_per_digit`` latent points, one row per digit.
+
+    Image k = row * n_per_digit + col shows digit ``row`` drawn from latent point
+    ``col``, so ``ganlib.show_grid(images, ncols=n_per_digit)`` puts digit d in row d,
+    and down a column only the label changes.
+
+    Parameters
+    ----------
+    generator : a conditional generator (:func:`ganlib.models.make_conditional_generator`)
+    n_per_digit : positive int, the number of columns
+    seed : latent seed of the columns
+
+    Returns
+    -------
+    labels : int32 array of shape (num_classes * n_per_digit,), row of each image
+    images : float32 array of shape (num_classes * n_per_digit, 28, 28, 1) in [-1, 1]
+    """
+    num_classes = num_classes_of(generator)
+    if num_classes is None:
+        raise ValueError("digit_rows needs a conditional generator, one trained with "
+                         "DCGANConfig(conditional=True); this one cannot be told a digit")
+    labels, z = digit_row_inputs(n_per_digit, latent_dim_of(generator), seed, num_classes)
+    return labels, generate_images(generator, z, labels)

@@ -268,12 +268,21 @@ def _reference_stats(classifier, reference: np.ndarray, n_images: int, seed: int
 
 def evaluate_generator(generator, classifier, reference: np.ndarray, n: int = 5000,
                        seed: int = 0) -> QualityReport:
-    """Draw ``n`` digits from N(0, I) latents (seeded) and evaluate them with :func:`evaluate_images`."""
+    """Draw ``n`` digits from N(0, I) latents (seeded) and evaluate them with :func:`evaluate_images`.
+
+    A conditional generator is asked for every digit equally often (labels 0, 1, ..., 9, 0, ...).
+    """
+    return evaluate_images(classifier, _draw(generator, n, seed), reference, seed=seed)
+
+
+def _draw(generator, n: int, seed: int) -> np.ndarray:
+    """n images from seeded N(0, I) latents; from a conditional generator, every digit equally often."""
     from .latent import sample_latent
-    from .models import generate_images, latent_dim_of
+    from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
 
     z = sample_latent(n, latent_dim_of(generator), seed=seed)
-    return evaluate_images(classifier, generate_images(generator, z), reference, seed=seed)
+    num_classes = num_classes_of(generator)
+    return generate_images(generator, z, None if num_classes is None else cycling_labels(n, num_classes))
 
 
 def quality_probe(classifier, reference: np.ndarray, n: int = 1000, seed: int = 0):
@@ -282,14 +291,10 @@ def quality_probe(classifier, reference: np.ndarray, n: int = 1000, seed: int = 
     Evaluates the same ``n`` latent points each time, so the numbers over training
     differ only because the generator changed.
     """
-    from .latent import sample_latent
-    from .models import generate_images, latent_dim_of
-
     ref = _reference_stats(classifier, reference, n, seed)  # once: the real digits do not change
 
     def probe(generator) -> dict[str, float]:
-        z = sample_latent(n, latent_dim_of(generator), seed=seed)
-        images = generate_images(generator, z)
+        images = _draw(generator, n, seed)
         probs = predict_proba(classifier, images)
         images_feats = features(classifier, images[:ref["n"]])
         return {"score": classifier_score(probs), "coverage": coverage(probs),

@@ -3,6 +3,9 @@
 The generator maps a latent vector z of length ``cfg.latent_dim`` to an image in
 [-1, 1]; the discriminator maps an image to one logit (no sigmoid: the losses work
 on logits, which is numerically safer). Notebook 02 walks through both.
+
+With ``cfg.conditional`` both networks also take the digit's label, an integer
+array of shape (batch,): see :func:`make_conditional_generator`.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ IMAGE_SHAPE = (28, 28, 1)
 def make_generator(cfg: DCGANConfig):
     """Build the generator: z (batch, latent_dim) -> images (batch, 28, 28, 1) in [-1, 1].
 
+    With ``cfg.conditional`` this is :func:`make_conditional_generator`. Otherwise:
     Dense to a 7 x 7 x ``cfg.gen_filters`` feature map, then three 5x5 transposed
     convolutions (128 channels at 7x7, 64 at 14x14, 1 at 28x28) with BatchNorm and
     LeakyReLU between them and tanh at the end. The channel count of the first
     feature map is ``gen_filters``, never the batch size (erratum 4).
     """
+    if cfg.conditional:
+        return make_conditional_generator(cfg)
     import keras
     from keras import layers
 
@@ -50,9 +56,12 @@ def make_generator(cfg: DCGANConfig):
 def make_discriminator(cfg: DCGANConfig):
     """Build the discriminator: images (batch, 28, 28, 1) -> logits (batch, 1).
 
-    Two strided 5x5 convolutions (64 and 128 channels), each followed by LeakyReLU
+    With ``cfg.conditional`` this is :func:`make_conditional_discriminator`. Otherwise:
+    two strided 5x5 convolutions (64 and 128 channels), each followed by LeakyReLU
     and Dropout, then one Dense unit. The output is a logit: D(x) = sigmoid(logit).
     """
+    if cfg.conditional:
+        return make_conditional_discriminator(cfg)
     import keras
     from keras import layers
 
@@ -73,18 +82,131 @@ def make_discriminator(cfg: DCGANConfig):
     )
 
 
+def _one_hot_label(cfg: DCGANConfig):
+    """The label input (batch,) of int32 and its one-hot code (batch, num_classes)."""
+    import keras
+    from keras import layers
+
+    label = keras.Input(shape=(), dtype="int32", name="label")
+    return label, layers.CategoryEncoding(cfg.num_classes, output_mode="one_hot", name="label_onehot")(label)
+
+
+def make_conditional_generator(cfg: DCGANConfig):
+    """Build a conditional generator: [z (batch, latent_dim), label (batch,) int] ->
+    images (batch, 28, 28, 1) in [-1, 1].
+
+    The label, a digit in 0 .. num_classes - 1, is one-hot coded and appended to z;
+    everything after that is the unconditional generator's layers (same names), so
+    only the Dense layer grows, by num_classes x 7 x 7 x gen_filters weights. Why
+    this way: it is the simplest form of Mirza and Osindero's conditional GAN (2014),
+    a one-hot code has no parameters to learn (an Embedding would), and a student
+    can compare the two architectures layer by layer. Out-of-range labels would
+    silently give an all-zero code; :func:`generate_images` rejects them.
+    """
+    import keras
+    from keras import layers
+
+    slope = cfg.leaky_relu_slope
+    f = cfg.gen_filters
+    z = keras.Input(shape=(cfg.latent_dim,), name="z")
+    label, one_hot = _one_hot_label(cfg)
+    x = layers.Concatenate(name="z_and_label")([z, one_hot])
+    x = layers.Dense(7 * 7 * f, use_bias=False, name="project")(x)
+    x = layers.BatchNormalization(name="project_bn")(x)
+    x = layers.LeakyReLU(negative_slope=slope, name="project_act")(x)
+    x = layers.Reshape((7, 7, f), name="to_7x7")(x)
+    for filters, stride, size in ((128, 1, 7), (64, 2, 14)):
+        x = layers.Conv2DTranspose(filters, 5, strides=stride, padding="same", use_bias=False,
+                                   name=f"up_{size}x{size}")(x)
+        x = layers.BatchNormalization(name=f"up_{size}x{size}_bn")(x)
+        x = layers.LeakyReLU(negative_slope=slope, name=f"up_{size}x{size}_act")(x)
+    images = layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
+                                    activation="tanh", name="up_28x28")(x)
+    return keras.Model([z, label], images, name="generator")
+
+
+def make_conditional_discriminator(cfg: DCGANConfig):
+    """Build a conditional discriminator: [images (batch, 28, 28, 1), label (batch,) int]
+    -> logits (batch, 1).
+
+    The one-hot label is broadcast to a 28 x 28 x num_classes map and stacked onto
+    the image's channel, as in Keras' own conditional GAN example; the rest is the
+    unconditional discriminator's layers (same names). Why this way: the first
+    convolution sees the label at every pixel, so D can judge "is this a real 3?"
+    from the start, at the cost of only 25 x 64 x num_classes weights more, and the
+    architecture is otherwise unchanged.
+    """
+    import keras
+    from keras import layers
+
+    slope = cfg.leaky_relu_slope
+    image = keras.Input(shape=IMAGE_SHAPE, name="image")
+    label, one_hot = _one_hot_label(cfg)
+    label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
+    label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
+    x = layers.Concatenate(name="image_and_label")([image, label_map])
+    x = layers.Conv2D(64, 5, strides=2, padding="same", name="down_14x14")(x)
+    x = layers.LeakyReLU(negative_slope=slope, name="down_14x14_act")(x)
+    x = layers.Dropout(cfg.dropout, name="down_14x14_drop")(x)
+    x = layers.Conv2D(128, 5, strides=2, padding="same", name="down_7x7")(x)
+    x = layers.LeakyReLU(negative_slope=slope, name="down_7x7_act")(x)
+    x = layers.Dropout(cfg.dropout, name="down_7x7_drop")(x)
+    x = layers.Flatten(name="flatten")(x)
+    logits = layers.Dense(1, name="logit")(x)
+    return keras.Model([image, label], logits, name="discriminator")
+
+
 def latent_dim_of(generator) -> int:
     """The latent vector length a generator expects."""
     return int(generator.inputs[0].shape[-1])
 
 
-def generate_images(generator, z, batch_size: int = 500) -> np.ndarray:
-    """Run a generator in inference mode on latent vectors.
+def num_classes_of(generator) -> int | None:
+    """The number of labels a conditional generator takes, or None for an unconditional one."""
+    if len(generator.inputs) < 2:
+        return None
+    return int(generator.get_layer("label_onehot").num_tokens)
+
+
+def cycling_labels(n: int, num_classes: int = 10) -> np.ndarray:
+    """Labels 0, 1, ..., num_classes - 1, 0, 1, ...: int32 array of shape (n,).
+
+    In a grid of ``num_classes`` columns every column is then one digit.
+    """
+    return (np.arange(n) % num_classes).astype(np.int32)
+
+
+def check_labels(labels, n: int, num_classes: int, of: str = "z") -> np.ndarray:
+    """Return ``labels`` as int32 (n,), or raise ValueError saying what is wrong and how to fix it.
+
+    ``of`` names what the labels must match in length (``"z"``, ``"images"``).
+    """
+    arr = np.asarray(labels)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+        raise ValueError(f"labels must be a 1-D array of integer digits, got shape {arr.shape} and dtype "
+                         f"{arr.dtype}; e.g. np.full(n, 3) for n threes")
+    if len(arr) != n:
+        raise ValueError(f"{len(arr)} labels for {n} {of}: give one label per row of {of}, "
+                         f"e.g. np.full({n}, digit)")
+    bad = arr[(arr < 0) | (arr >= num_classes)]
+    if bad.size:
+        raise ValueError(f"label {int(bad[0])} is not a digit this model knows: labels must lie in "
+                         f"0-{num_classes - 1}")
+    return arr.astype(np.int32)
+
+
+def generate_images(generator, z, labels=None, batch_size: int = 500) -> np.ndarray:
+    """Run a generator in inference mode on latent vectors (and labels, if conditional).
 
     Parameters
     ----------
     generator : keras.Model from :func:`make_generator`
     z : array of shape (n, latent_dim), any float dtype (cast to float32)
+    labels : int array of shape (n,) with digits in 0 .. num_classes - 1; required
+        for a conditional generator (:func:`make_conditional_generator`), not
+        accepted by an unconditional one
     batch_size : int
         Images generated per call; the result does not depend on it, because
         ``training=False`` makes BatchNorm use its moving statistics.
@@ -100,25 +222,38 @@ def generate_images(generator, z, batch_size: int = 500) -> np.ndarray:
             f"latent vectors must have shape (n, {expected}) for this generator, got {z.shape}; "
             f"draw them with ganlib.sample_latent(n, {expected})"
         )
+    num_classes = num_classes_of(generator)
+    if num_classes is None and labels is not None:
+        raise ValueError("labels were given to an unconditional generator, which cannot take them; "
+                         "leave labels out, or train with DCGANConfig(conditional=True)")
+    if num_classes is not None:
+        if labels is None:
+            raise ValueError(f"this generator is conditional: pass labels, one digit in 0-{num_classes - 1} "
+                             f"per latent vector, e.g. generate_images(generator, z, np.full(len(z), 3))")
+        labels = check_labels(labels, len(z), num_classes)
     if len(z) == 0:
         return np.zeros((0, *IMAGE_SHAPE), np.float32)
-    parts = [
-        np.asarray(generator(z[i:i + batch_size], training=False))
-        for i in range(0, len(z), batch_size)
-    ]
+
+    def inputs(i):
+        return z[i:i + batch_size] if labels is None else [z[i:i + batch_size], labels[i:i + batch_size]]
+
+    parts = [np.asarray(generator(inputs(i), training=False)) for i in range(0, len(z), batch_size)]
     return np.concatenate(parts).astype(np.float32)
 
 
 def layer_table(model) -> str:
-    """A plain-text table of a Sequential model: each layer's name, kind, output shape
-    (None is the batch dimension) and parameter count, then the total.
+    """A plain-text table of a model: its inputs, then each layer's name, kind, output
+    shape (None is the batch dimension) and parameter count, then the total.
 
     Keras' ``model.summary()`` draws box characters whose layout changes between
     versions; this table stays the same, so notebooks can check it with nbval.
     """
-    lines = [f"{'layer':<16}{'kind':<21}{'output shape':<21}{'parameters':>11}",
-             f"{model.inputs[0].name:<16}{'(input)':<21}{str(model.inputs[0].shape):<21}{0:>11,}"]
+    lines = [f"{'layer':<16}{'kind':<21}{'output shape':<21}{'parameters':>11}"]
+    for tensor in model.inputs:
+        lines.append(f"{tensor.name:<16}{'(input)':<21}{str(tensor.shape):<21}{0:>11,}")
     for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":  # a functional model lists its inputs as layers too
+            continue
         lines.append(f"{layer.name:<16}{type(layer).__name__:<21}{str(layer.output.shape):<21}"
                      f"{layer.count_params():>11,}")
     lines.append(f"{'total':<58}{model.count_params():>11,}")

@@ -108,7 +108,7 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     from .checkpoints import (CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, latest_checkpoint,
                               load_config)
     from .latent import sample_latent
-    from .models import generate_images, make_discriminator, make_generator
+    from .models import cycling_labels, generate_images, make_discriminator, make_generator
     from .plotting import save_gif, save_grid
     from .training import HISTORY_FILE, SAMPLES_SUBDIR
 
@@ -134,7 +134,9 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
         save_gif(frames, target / "training.gif", duration_ms=80)
         names.append("training.gif")
     z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
-    save_grid(generate_images(generator, z), target / "final_grid.png")
+    labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit
+    save_grid(generate_images(generator, z, labels), target / "final_grid.png",
+              ncols=min(grid_n, cfg.num_classes) if cfg.conditional else None)
     names.append("final_grid.png")
     write_hashes(target)
     return names

@@ -11,6 +11,10 @@ readable function, :func:`train`. The step itself is a ``tf.function``.
 Each step updates both networks on the same real batch (the lecture's text said
 they alternate "for one epoch" each; its code, like this one, updates both every
 step).
+
+A conditional GAN (``cfg.conditional``) trains the same way on (image, label)
+pairs: D sees each real image with its own label, and each fake with the random
+digit G was asked to draw.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .config import DCGANConfig
 from .data import make_dataset
 from .latent import sample_latent
 from .losses import GENERATOR_LOSSES, minimax_discriminator_loss
-from .models import generate_images, make_discriminator, make_generator
+from .models import check_labels, cycling_labels, generate_images, make_discriminator, make_generator
 from .plotting import save_gif, save_grid
 
 HISTORY_FILE = "losses.csv"
@@ -86,6 +90,9 @@ class GANState:
 def build_gan(cfg: DCGANConfig) -> GANState:
     """Fresh networks and optimizers for ``cfg``, seeded with ``cfg.seed``.
 
+    With ``cfg.conditional`` the networks (and the weight-averaged generator) are the
+    conditional ones of :func:`ganlib.models.make_conditional_generator`.
+
     The optimizers are built at once (Keras 3 creates their slots lazily), so a
     checkpoint restore into this state can be verified completely.
     """
@@ -116,25 +123,43 @@ def build_gan(cfg: DCGANConfig) -> GANState:
 
 
 def make_train_step(state: GANState):
-    """Return ``train_step(images) -> dict of scalar tensors``, compiled with tf.function.
+    """Return ``train_step(images, labels=None) -> dict of scalar tensors``, compiled with tf.function.
 
     One step: draw as many latent vectors as there are real images, generate fakes,
     let D score both, and move each network down the gradient of its own loss.
     Returned values: ``gen_loss``, ``disc_loss``, and ``d_real`` / ``d_fake``, the
     mean probability D gives real and fake images (both 1/2 at the ideal equilibrium).
+
+    A conditional state (``cfg.conditional``) needs ``labels``, int (batch,), the
+    real images' digits. After the latent vectors the step draws one random digit
+    per fake from the same noise generator, uniform over 0 .. num_classes - 1, and
+    gives those digits to G (what to draw) and to D with the fakes (what it should
+    see). An unconditional step draws exactly what it drew before labels existed.
     """
     cfg = state.cfg
     generator, discriminator = state.generator, state.discriminator
     gen_loss_fn = GENERATOR_LOSSES[cfg.generator_loss]
 
     @tf.function
-    def train_step(images):
+    def train_step(images, labels=None):
         # the fake batch matches the real batch, whatever its size (erratum 5)
         noise = state.noise.normal([tf.shape(images)[0], cfg.latent_dim])
+        if cfg.conditional:
+            if labels is None:
+                raise ValueError("a conditional GAN's train step needs the real images' labels: "
+                                 "train_step(images, labels)")
+            # each fake gets a random digit to draw, and D judges it as that digit
+            fake_labels = state.noise.uniform([tf.shape(images)[0]], 0, cfg.num_classes, dtype=tf.int32)
+            gen_inputs, real_inputs = [noise, fake_labels], [images, labels]
+        elif labels is not None:
+            raise ValueError("labels were given to an unconditional GAN's train step; leave them out")
+        else:
+            fake_labels = None
+            gen_inputs, real_inputs = noise, images
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            fakes = generator(noise, training=True)
-            real_logits = discriminator(images, training=True)
-            fake_logits = discriminator(fakes, training=True)
+            fakes = generator(gen_inputs, training=True)
+            real_logits = discriminator(real_inputs, training=True)
+            fake_logits = discriminator([fakes, fake_labels] if cfg.conditional else fakes, training=True)
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
         gen_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
@@ -181,6 +206,12 @@ def fixed_latent(cfg: DCGANConfig) -> np.ndarray:
     return sample_latent(cfg.sample_grid_size, cfg.latent_dim, seed=cfg.seed)
 
 
+def fixed_labels(cfg: DCGANConfig) -> np.ndarray | None:
+    """The digits of a conditional run's per-epoch grid, 0, 1, ..., 9, 0, 1, ...: drawn
+    ``cfg.num_classes`` to a row, each column is one digit. None for an unconditional run."""
+    return cycling_labels(cfg.sample_grid_size, cfg.num_classes) if cfg.conditional else None
+
+
 def train(
     cfg: DCGANConfig,
     images: np.ndarray,
@@ -192,6 +223,7 @@ def train(
     verbose: int = 1,
     quality=None,
     quality_every: int = 1,
+    labels: np.ndarray | None = None,
 ) -> TrainResult:
     """Train a DCGAN on ``images`` and write everything into ``out_dir``.
 
@@ -211,6 +243,10 @@ def train(
     quality : optional callable ``generator -> dict of floats`` (e.g.
         :func:`ganlib.metrics.quality_probe`), evaluated every ``quality_every``
         epochs; its values go to ``quality.csv`` with the step and epoch
+    labels : int array of shape (n,), the digit of each image (the second array
+        ``load_mnist`` returns); required when ``cfg.conditional``, refused otherwise.
+        A conditional run's sample grid has ``cfg.num_classes`` columns, one digit
+        each (:func:`fixed_labels`).
 
     Interrupting (Ctrl-C, or SIGTERM when run from the command line) saves a
     checkpoint and the losses so far before the interruption propagates.
@@ -223,6 +259,14 @@ def train(
         raise ValueError(f"epochs must be positive, got {total_epochs}")
     if max_steps is not None and max_steps <= 0:
         raise ValueError(f"max_steps must be positive, got {max_steps}")
+    if cfg.conditional and labels is None:
+        raise ValueError("a conditional GAN (cfg.conditional) learns from labelled digits: pass the images' "
+                         "labels, train(cfg, images, out, labels=labels), with labels from load_mnist")
+    if not cfg.conditional and labels is not None:
+        raise ValueError("labels are only used by a conditional GAN: leave them out, or train with "
+                         "dataclasses.replace(cfg, conditional=True)")
+    if labels is not None:
+        labels = check_labels(labels, len(images), cfg.num_classes, of="images")
     _prepare_run_dir(out, cfg, resume)
 
     state = build_gan(cfg)
@@ -235,7 +279,8 @@ def train(
         if verbose:
             print(f"resumed from {Path(restored).name}: {int(state.epoch)} epochs, {int(state.step)} steps done")
     train_step = make_train_step(state)
-    z_fixed = fixed_latent(cfg)
+    z_fixed, labels_fixed = fixed_latent(cfg), fixed_labels(cfg)
+    grid_columns = min(cfg.num_classes, cfg.sample_grid_size) if cfg.conditional else None
     steps_per_epoch = len(images) // cfg.batch_size
     result = TrainResult(out_dir=out, state=state)
     start = time.perf_counter()
@@ -268,8 +313,10 @@ def train(
             if not 0 < done < steps_per_epoch:
                 done = 0
             bar.update(done)
-            for batch in make_dataset(images, cfg, epoch).skip(done):
-                values = {k: float(v) for k, v in train_step(batch).items()}
+            for batch in make_dataset(images, cfg, epoch, labels).skip(done):
+                # a conditional run's batches are (images, labels) pairs
+                values = {k: float(v) for k, v in
+                          (train_step(*batch) if labels is not None else train_step(batch)).items()}
                 rows.append((int(state.step), epoch + 1, *(values[k] for k in HISTORY_COLUMNS[2:])))
                 bar.add(1, values=list(values.items()))
                 done += 1
@@ -279,8 +326,8 @@ def train(
             if complete:
                 state.epoch.assign(epoch + 1)
                 result.epochs_run.append(epoch + 1)
-                save_grid(generate_images(state.sampler, z_fixed),
-                          out / SAMPLES_SUBDIR / f"epoch_{epoch + 1:03d}.png")
+                save_grid(generate_images(state.sampler, z_fixed, labels_fixed),
+                          out / SAMPLES_SUBDIR / f"epoch_{epoch + 1:03d}.png", ncols=grid_columns)
                 if quality is not None and (epoch + 1) % quality_every == 0:
                     _append_table(out / QUALITY_FILE, int(state.step), epoch + 1, quality(state.sampler))
             else:

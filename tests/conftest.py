@@ -22,6 +22,12 @@ def tiny_cfg() -> DCGANConfig:
 
 
 @pytest.fixture(scope="session")
+def tiny_cond_cfg(tiny_cfg) -> DCGANConfig:
+    """The tiny configuration as a conditional GAN (10 labels)."""
+    return dataclasses.replace(tiny_cfg, conditional=True)
+
+
+@pytest.fixture(scope="session")
 def mnist():
     from ganlib.data import load_mnist
 
@@ -36,3 +42,9 @@ def small_images(mnist) -> np.ndarray:
 
 def replace(cfg: DCGANConfig, **changes) -> DCGANConfig:
     return dataclasses.replace(cfg, **changes)
+
+
+@pytest.fixture(scope="session")
+def small_labels(mnist) -> np.ndarray:
+    """The digits of ``small_images``: int64 (48,)."""
+    return mnist[1][:48]

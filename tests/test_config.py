@@ -32,6 +32,10 @@ def test_unknown_preset_names_the_known_ones():
     ({"beta_1": 1.0}, "beta_1"),
     ({"gen_learning_rate": 0.0}, "gen_learning_rate"),
     ({"generator_loss": "wasserstein"}, "generator_loss"),
+    ({"conditional": "false"}, "conditional"),
+    ({"conditional": 1}, "conditional"),
+    ({"num_classes": 1}, "num_classes"),
+    ({"num_classes": 10.0}, "num_classes"),
 ])
 def test_invalid_values_are_rejected_with_the_field_named(changes, field):
     with pytest.raises(ValueError, match=field):
@@ -51,3 +55,19 @@ def test_loading_a_corrupt_or_foreign_file_says_so(tmp_path):
     (tmp_path / "other.json").write_text('{"latent_dim": 10, "colour": "red"}')
     with pytest.raises(ValueError, match="colour"):
         DCGANConfig.load(tmp_path / "other.json")
+
+
+def test_a_config_saved_before_conditional_gans_still_loads():
+    from ganlib.pretrained import PRETRAINED_DIR
+
+    cfg = DCGANConfig.load(PRETRAINED_DIR / "config.json")
+    assert "conditional" not in (PRETRAINED_DIR / "config.json").read_text()
+    assert cfg.conditional is False and cfg.num_classes == 10
+
+
+def test_conditional_preset_is_fast_told_the_digit(tmp_path):
+    cfg = get_preset("conditional")
+    assert cfg.conditional is True and cfg.num_classes == 10
+    assert cfg == dataclasses.replace(PRESETS["fast"], conditional=True, sample_grid_size=20)
+    cfg.save(tmp_path / "config.json")
+    assert DCGANConfig.load(tmp_path / "config.json") == cfg

@@ -156,3 +156,28 @@ def test_shuffle_is_seeded_per_epoch(tiny_cfg):
 def test_too_few_images_for_one_batch(tiny_cfg):
     with pytest.raises(ValueError, match="batch_size"):
         make_dataset(np.zeros((5, 28, 28, 1), np.float32), tiny_cfg)
+
+
+def test_labels_are_shuffled_with_their_images(tiny_cfg):
+    # image k carries k in its pixels and has the label k % 10, so every pair can be checked
+    images = np.arange(48, dtype=np.float32)[:, None, None, None] * np.ones((1, 28, 28, 1), np.float32)
+    labels = np.arange(48) % 10
+    batches = list(make_dataset(images, tiny_cfg, 1, labels))
+    assert len(batches) == 3
+    index = np.concatenate([b[0][:, 0, 0, 0].numpy() for b in batches]).astype(int)
+    seen = np.concatenate([b[1].numpy() for b in batches])
+    assert batches[0][1].dtype.name == "int32" and batches[0][1].shape == (16,)
+    np.testing.assert_array_equal(seen, index % 10)
+    # the images come in the same seeded order as without labels
+    alone = np.concatenate([b[:, 0, 0, 0].numpy() for b in make_dataset(images, tiny_cfg, 1)]).astype(int)
+    np.testing.assert_array_equal(index, alone)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.arange(47) % 10, "47 labels for 48 images"),
+    (np.full(48, 10), "label 10"),
+    (np.full(48, 0.5), "integer"),
+])
+def test_bad_labels_for_a_dataset_say_what_is_wrong(tiny_cfg, labels, message):
+    with pytest.raises(ValueError, match=message):
+        make_dataset(np.zeros((48, 28, 28, 1), np.float32), tiny_cfg, 0, labels)

@@ -104,3 +104,32 @@ def test_attribute_direction_within_groups_is_not_fooled_by_a_difference_between
     np.testing.assert_allclose(alone, within, rtol=1e-6)
     with pytest.raises(ValueError, match="groups"):
         explore.attribute_direction(z, scores, groups=groups[:-1])
+
+
+def test_digit_row_inputs_share_one_latent_point_per_column():
+    labels, z = explore.digit_row_inputs(n_per_digit=3, latent_dim=5, seed=4)
+    assert labels.shape == (30,) and z.shape == (30, 5) and z.dtype == np.float32
+    np.testing.assert_array_equal(labels, np.repeat(np.arange(10), 3))
+    columns = ganlib.sample_latent(3, 5, seed=4)
+    for k in range(30):
+        row, col = divmod(k, 3)
+        assert labels[k] == row
+        np.testing.assert_array_equal(z[k], columns[col])  # the same z all down column col
+    assert not np.array_equal(z[0], z[1])  # and another z in the next column
+
+
+def test_digit_rows_puts_digit_d_in_row_d(models):
+    ganlib.set_seed(0)
+    cfg = dataclasses.replace(ganlib.DCGANConfig(), latent_dim=8, gen_filters=8, conditional=True)
+    generator = ganlib.make_generator(cfg)
+    labels, images = explore.digit_rows(generator, n_per_digit=4, seed=1)
+    assert images.shape == (40, 28, 28, 1) and images.dtype == np.float32
+    np.testing.assert_array_equal(labels.reshape(10, 4), np.arange(10)[:, None].repeat(4, axis=1))
+    expected_labels, z = explore.digit_row_inputs(4, 8, seed=1)
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_allclose(images, ganlib.generate_images(generator, z, labels), atol=1e-6)
+    grid = images.reshape(10, 4, 28, 28, 1)
+    for col in range(4):  # one z per column, so only the label differs down a column
+        assert all(np.abs(grid[0, col] - grid[d, col]).max() > 1e-4 for d in range(1, 10))
+    with pytest.raises(ValueError, match="conditional generator"):
+        explore.digit_rows(models[0], n_per_digit=2)

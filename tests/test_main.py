@@ -34,6 +34,10 @@ def test_help_lists_both_commands():
     (["train", "--set", "colour=red", "--out", "x"], "--set needs FIELD=VALUE"),
     (["train", "--set", "batch_size=big", "--out", "x"], "--set batch_size needs a int"),
     (["train", "--set", "ema_decay=1.5", "--data", "embedded", "--out", "x"], "ema_decay must lie in [0, 1)"),
+    (["train", "--set", "conditional=maybe", "--out", "x"], "--set conditional needs a bool (true or false)"),
+    (["sample", "--n", "4", "--digit", "10", "--out", "x.png"], "--digit must be a digit from 0 to 9, got 10"),
+    (["sample", "--n", "4", "--digit", "-1", "--out", "x.png"], "--digit must be a digit from 0 to 9, got -1"),
+    (["sample", "--n", "4", "--digit", "3", "--out", "x.png"], "the shipped model is unconditional"),
 ])
 def test_bad_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
     result = run(*args, cwd=tmp_path)
@@ -94,3 +98,41 @@ def test_sample_uses_the_shipped_model_by_default(tmp_path):
     result = run("sample", "--n", "3", "--seed", "0", "--out", tmp_path / "d.npy")
     assert result.returncode == 0, result.stderr
     assert np.load(tmp_path / "d.npy").shape == (3, 28, 28, 1)
+
+
+def test_train_conditional_then_sample_a_digit_end_to_end(tmp_path):
+    out = tmp_path / "cond"
+    trained = run("train", "--conditional", "--preset", "fast", "--data", "embedded", "--max-steps", "3",
+                  "--out", out)
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((out / "config.json").read_text())["conditional"] is True
+    assert "Traceback" not in trained.stderr
+
+    for name, digit in (("three.npy", 3), ("five.npy", 5)):
+        result = run("sample", "--digit", digit, "--n", "4", "--seed", "1", "--out", tmp_path / name,
+                     "--from", out)
+        assert result.returncode == 0, result.stderr
+        assert f"of the digit {digit}" in result.stdout
+    three, five = np.load(tmp_path / "three.npy"), np.load(tmp_path / "five.npy")
+    assert three.shape == (4, 28, 28, 1) and three.min() >= -1 and three.max() <= 1
+    assert not np.array_equal(three, five)  # same latent points, another digit
+
+    grid = run("sample", "--n", "20", "--out", tmp_path / "all.png", "--from", out)  # no --digit: 0-9 in turn
+    assert grid.returncode == 0, grid.stderr
+    with Image.open(tmp_path / "all.png") as img:
+        assert img.size[0] > img.size[1]  # ten columns, two rows
+
+    bad = run("sample", "--digit", "12", "--n", "4", "--out", tmp_path / "x.npy", "--from", out)
+    assert bad.returncode == 2 and "--digit must be a digit from 0 to 9" in bad.stderr
+
+
+def test_digit_from_an_unconditional_run_is_refused_before_tensorflow_starts(tmp_path):
+    from ganlib.pretrained import PRETRAINED_DIR
+
+    run_dir = tmp_path / "plain"
+    run_dir.mkdir()
+    (run_dir / "config.json").write_text((PRETRAINED_DIR / "config.json").read_text())  # no "conditional"
+    result = run("sample", "--digit", "3", "--n", "2", "--out", tmp_path / "x.npy", "--from", run_dir)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "is unconditional and cannot be told a digit" in lines[0], result.stderr

@@ -149,12 +149,14 @@ def test_unit_pixels_maps_model_range_to_flat_unit_range():
     np.testing.assert_array_equal(out[0], [0.0, 0.5, 1.0])
 
 
-def test_quality_probe_gives_what_evaluate_generator_gives(classifier_and_reference):
+@pytest.mark.parametrize("conditional", [False, True])
+def test_quality_probe_gives_what_evaluate_generator_gives(classifier_and_reference, conditional):
     from ganlib.config import DCGANConfig
     from ganlib.models import make_generator
 
     classifier, reference = classifier_and_reference
-    generator = make_generator(DCGANConfig(latent_dim=8, gen_filters=8))
+    # a conditional generator is asked for each digit equally often
+    generator = make_generator(DCGANConfig(latent_dim=8, gen_filters=8, conditional=conditional))
     probe = metrics.quality_probe(classifier, reference, n=200, seed=3)
     values = probe(generator)
     report = metrics.evaluate_generator(generator, classifier, reference, n=200, seed=3)

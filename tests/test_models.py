@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from ganlib.config import get_preset
-from ganlib.models import generate_images, layer_table, make_discriminator, make_generator
+from ganlib.models import (generate_images, layer_table, make_conditional_discriminator,
+                           make_conditional_generator, make_discriminator, make_generator, num_classes_of)
 
 from . import lecture_defects as lecture
 from .conftest import replace
@@ -66,3 +67,65 @@ def test_layer_table_lists_every_layer_with_its_parameters():
     assert len(table) == 2 + len(generator.layers) + 1
     assert table[2].split() == ["project", "Dense", "(None,", "12544)", "1,254,400"]
     assert table[-1].split() == ["total", "2,330,944"]
+
+
+def test_conditional_models_take_a_label_and_keep_the_shapes(tiny_cond_cfg):
+    generator, discriminator = make_generator(tiny_cond_cfg), make_discriminator(tiny_cond_cfg)
+    assert [t.name for t in generator.inputs] == ["z", "label"]
+    assert [t.name for t in discriminator.inputs] == ["image", "label"]
+    z = np.random.default_rng(0).normal(size=(5, tiny_cond_cfg.latent_dim)).astype(np.float32)
+    labels = np.array([0, 3, 9, 3, 1])
+    images = generator([z, labels], training=False).numpy()
+    assert images.shape == (5, 28, 28, 1)
+    assert np.all(np.abs(images) <= 1.0)
+    assert discriminator([images, labels], training=False).shape == (5, 1)
+    assert num_classes_of(generator) == 10 and num_classes_of(make_generator(replace(tiny_cond_cfg,
+                                                                                      conditional=False))) is None
+
+
+def test_the_label_adds_only_its_one_hot_inputs(tiny_cond_cfg):
+    plain = replace(tiny_cond_cfg, conditional=False)
+    f, k = tiny_cond_cfg.gen_filters, tiny_cond_cfg.num_classes
+    # G: k more inputs to the Dense layer; D: k more input channels to the first 5x5 convolution
+    assert (make_conditional_generator(tiny_cond_cfg).count_params()
+            == make_generator(plain).count_params() + k * 7 * 7 * f)
+    assert (make_conditional_discriminator(tiny_cond_cfg).count_params()
+            == make_discriminator(plain).count_params() + 25 * k * 64)
+    generator = make_conditional_generator(tiny_cond_cfg)
+    table = layer_table(generator).splitlines()
+    assert table[1].split()[:2] == ["z", "(input)"] and table[2].split()[:2] == ["label", "(input)"]
+    assert table[-1].split() == ["total", f"{generator.count_params():,}"]
+
+
+def test_changing_the_label_changes_the_image_for_the_same_z(tiny_cond_cfg):
+    generator = make_generator(tiny_cond_cfg)
+    z = np.random.default_rng(2).normal(size=(4, tiny_cond_cfg.latent_dim))
+    threes = generate_images(generator, z, np.full(4, 3))
+    fives = generate_images(generator, z, np.full(4, 5))
+    assert threes.shape == (4, 28, 28, 1) and threes.dtype == np.float32
+    np.testing.assert_array_equal(threes, generate_images(generator, z, [3, 3, 3, 3]))
+    for a, b in zip(threes, fives):
+        assert np.abs(a - b).max() > 1e-4
+    # inference does not depend on batching, labels included
+    mixed = np.array([0, 9, 4, 7])
+    np.testing.assert_allclose(generate_images(generator, z, mixed, batch_size=1),
+                               generate_images(generator, z, mixed), atol=1e-5)
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([3, 3, 3, 10], "label 10 is not a digit.*0-9"),
+    ([-1, 3, 3, 3], "label -1 is not a digit.*0-9"),
+    ([3, 3, 3], "3 labels for 4 z.*one label per row"),
+    ([[3, 3, 3, 3]], "1-D array of integer digits"),
+    ([3.0, 3.5, 3.0, 3.0], "1-D array of integer digits"),
+    (None, "conditional: pass labels"),
+])
+def test_bad_labels_say_what_is_wrong_and_how_to_fix_it(tiny_cond_cfg, labels, message):
+    generator = make_generator(tiny_cond_cfg)
+    with pytest.raises(ValueError, match=message):
+        generate_images(generator, np.zeros((4, tiny_cond_cfg.latent_dim), np.float32), labels)
+
+
+def test_labels_for_an_unconditional_generator_are_refused(tiny_cfg):
+    with pytest.raises(ValueError, match="unconditional generator.*leave labels out"):
+        generate_images(make_generator(tiny_cfg), np.zeros((2, tiny_cfg.latent_dim), np.float32), [1, 2])

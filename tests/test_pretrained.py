@@ -6,6 +6,8 @@ import pytest
 from ganlib import pretrained
 from ganlib.checkpoints import CheckpointError
 
+from .conftest import replace
+
 
 @pytest.fixture
 def shipped_copy(tmp_path):
@@ -79,14 +81,19 @@ def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist):
     assert report.histogram == recorded["histogram"]
 
 
-def test_ship_copies_a_run_and_records_its_hashes(tiny_cfg, small_images, tmp_path):
+@pytest.mark.parametrize("conditional", [False, True])
+def test_ship_copies_a_run_and_records_its_hashes(tiny_cfg, small_images, small_labels, tmp_path, conditional):
+    from ganlib.models import num_classes_of
     from ganlib.training import train
 
     run = tmp_path / "run"
-    train(tiny_cfg, small_images, run, epochs=1, verbose=0)
+    cfg = replace(tiny_cfg, conditional=conditional)
+    train(cfg, small_images, run, epochs=1, verbose=0, labels=small_labels if conditional else None)
     target = tmp_path / "shipped"
     names = pretrained.ship(run, target, grid_n=4)
     assert set(names) <= set(pretrained.recorded_hashes(target))
     assert {"config.json", "generator.weights.h5", "training.gif", "final_grid.png"} <= set(names)
     pretrained.verify(names, target)
-    assert pretrained.load_pretrained(target).count_params() > 0
+    generator = pretrained.load_pretrained(target)
+    assert generator.count_params() > 0
+    assert num_classes_of(generator) == (10 if conditional else None)

@@ -173,3 +173,73 @@ def test_ema_generator_averages_the_weights_and_is_what_samples(tiny_cfg, small_
     restored = load_generator(tmp_path / "ema")
     np.testing.assert_array_equal(generate_images(restored, z), generate_images(result.state.ema_generator, z))
     assert not np.allclose(generate_images(restored, z), generate_images(result.state.generator, z))
+
+
+def test_one_conditional_train_step_changes_both_networks_and_returns_finite_losses(
+        tiny_cond_cfg, small_images, small_labels):
+    state = build_gan(replace(tiny_cond_cfg, ema_decay=0.5))
+    assert len(state.generator.inputs) == len(state.ema_generator.inputs) == 2
+    before_g, before_d = _weights(state.generator), _weights(state.discriminator)
+    out = make_train_step(state)(tf.constant(small_images[:16]), tf.constant(small_labels[:16]))
+    assert all(np.isfinite(float(v)) for v in out.values())
+    assert 0 < float(out["d_real"]) < 1 and 0 < float(out["d_fake"]) < 1
+    assert any(not np.array_equal(a, b) for a, b in zip(before_g, _weights(state.generator)))
+    assert any(not np.array_equal(a, b) for a, b in zip(before_d, _weights(state.discriminator)))
+    assert int(state.step) == 1
+    with pytest.raises(ValueError, match="needs the real images' labels"):
+        make_train_step(state)(tf.constant(small_images[:16]))
+
+
+def test_the_fake_labels_come_from_the_states_noise_generator(tiny_cond_cfg, small_images, small_labels):
+    # after the normal draw of z, a conditional step draws one uniform int per fake from the
+    # same noise generator: the same seed gives the same step, another seed another one
+    def first_step(seed):
+        state = build_gan(tiny_cond_cfg)
+        state.noise.reset_from_seed(seed)
+        make_train_step(state)(tf.constant(small_images[:16]), tf.constant(small_labels[:16]))
+        return _weights(state.generator), state.noise.state.numpy().copy()
+
+    (a, state_a), (b, _), (c, _) = first_step(1), first_step(1), first_step(2)
+    for wa, wb in zip(a, b):
+        np.testing.assert_array_equal(wa, wb)
+    assert any(not np.array_equal(wa, wc) for wa, wc in zip(a, c))
+    plain = build_gan(replace(tiny_cond_cfg, conditional=False))
+    plain.noise.reset_from_seed(1)
+    make_train_step(plain)(tf.constant(small_images[:16]))
+    assert not np.array_equal(plain.noise.state.numpy(), state_a)  # the labels took draws of their own
+
+
+def test_a_conditional_run_writes_its_files_and_resumes(tiny_cond_cfg, mnist, tmp_path):
+    images, labels = mnist[0][:128], mnist[1][:128]
+    cfg = replace(tiny_cond_cfg, batch_size=32, sample_grid_size=20)
+    first = train(cfg, images, tmp_path / "c", epochs=1, verbose=0, labels=labels)
+    assert first.epochs_run == [1] and first.steps == 4
+    out = tmp_path / "c"
+    assert json.loads((out / "config.json").read_text())["conditional"] is True
+    assert (out / "samples" / "epoch_001.png").is_file() and (out / GENERATOR_WEIGHTS).is_file()
+    assert first.gif.stat().st_size > 0
+    np.testing.assert_array_equal(training.fixed_labels(cfg), np.arange(20) % 10)
+
+    second = train(cfg, images, out, epochs=2, resume=True, verbose=0, labels=labels)
+    assert second.epochs_run == [2] and second.steps == 8
+    history = read_history(out)
+    assert history["step"].tolist() == list(range(1, 9)) and np.all(np.isfinite(history["gen_loss"]))
+    straight = train(cfg, images, tmp_path / "straight", epochs=2, verbose=0, labels=labels)
+    for a, b in zip(_weights(straight.state.generator), _weights(second.state.generator)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+    restored = load_generator(out)  # config.json says conditional: a generator that takes labels
+    z, digits = training.fixed_latent(cfg), training.fixed_labels(cfg)
+    np.testing.assert_array_equal(generate_images(restored, z, digits),
+                                  generate_images(second.state.generator, z, digits))
+
+
+def test_a_conditional_run_needs_labels_and_an_unconditional_one_refuses_them(
+        tiny_cfg, tiny_cond_cfg, small_images, small_labels, tmp_path):
+    with pytest.raises(ValueError, match="labels=labels"):
+        train(tiny_cond_cfg, small_images, tmp_path / "a", epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="conditional=True"):
+        train(tiny_cfg, small_images, tmp_path / "b", epochs=1, verbose=0, labels=small_labels)
+    with pytest.raises(ValueError, match="47 labels for 48 images"):
+        train(tiny_cond_cfg, small_images, tmp_path / "c", epochs=1, verbose=0, labels=small_labels[:47])
+    assert not any((tmp_path / name).exists() for name in "abc")  # refused before any folder is written
