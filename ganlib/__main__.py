@@ -19,6 +19,7 @@ examples:
   python -m ganlib train --preset fast --epochs 5 --out runs/fast
   python -m ganlib train --preset fast --epochs 10 --out runs/fast --resume
   python -m ganlib sample --n 16 --seed 0 --out digits.png --from runs/fast
+  python -m ganlib sample --digit 7 --n 16 --out sevens.png     # the shipped conditional model
   python -m ganlib train --preset conditional --epochs 5 --out runs/conditional
   python -m ganlib sample --digit 3 --n 16 --out threes.png --from runs/conditional
 
@@ -69,10 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--n", type=int, required=True, help="number of digits")
     sample.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     sample.add_argument("--digit", type=int, default=None, metavar="D",
-                        help="draw only the digit D (0-9); needs a conditional model (train --conditional)")
+                        help="draw only the digit D (0-9) from a conditional model: without --from, the "
+                             "shipped one in pretrained/conditional/; a --from run must be trained with "
+                             "--conditional")
     sample.add_argument("--out", required=True, help="FILE.npy or FILE.png")
     sample.add_argument("--from", dest="model", default=None,
-                        help="run folder written by `train --out` (default: the shipped model in pretrained/)")
+                        help="run folder written by `train --out` (default: the shipped model in pretrained/, "
+                             "or with --digit the shipped conditional model in pretrained/conditional/)")
 
     classifier = sub.add_parser("classifier", help="train the MNIST classifier behind ganlib.metrics",
                                 description="Train the metrics classifier on half of the embedded digits "
@@ -228,7 +232,7 @@ def _sample(args) -> int:
     from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
     from .plotting import save_grid
 
-    generator = _generator(args.model)
+    generator = _generator(args.model, conditional=args.digit is not None)
     num_classes = num_classes_of(generator)
     if args.digit is not None and num_classes is None:
         raise ValueError(_UNCONDITIONAL.format(model=args.model or "the shipped model"))
@@ -251,11 +255,16 @@ def _sample(args) -> int:
     return 0
 
 
-def _generator(model: str | None):
+def _generator(model: str | None, conditional: bool = False):
+    """The run folder's generator, or else the shipped one: the conditional one when a digit is asked for."""
+    from . import pretrained
     from .checkpoints import load_generator
-    from .pretrained import load_pretrained
 
-    return load_generator(model) if model else load_pretrained()
+    if model:
+        return load_generator(model)
+    if conditional:
+        return pretrained.load_pretrained_conditional(pretrained.CONDITIONAL_DIR)
+    return pretrained.load_pretrained(pretrained.PRETRAINED_DIR)
 
 
 def _classifier(args) -> int:

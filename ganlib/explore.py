@@ -77,13 +77,16 @@ def most_confident(probs: np.ndarray, digit: int, k: int = 1) -> np.ndarray:
 
 
 def sweep_images(generator, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0,
-                 n: int = 64) -> tuple[np.ndarray, np.ndarray]:
+                 n: int = 64, digit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Latent points of the lecture's sweep, done right, and the images drawn from them.
 
     Dimension i of every point is drawn from N(mean_scale * ramp[i], std_scale**2),
     with ramp = linspace(-1, 1, latent_dim) (:func:`ganlib.lecture_moments`): the
     means move along one fixed direction and every std is ``std_scale`` >= 0.
     Notebook 05 sweeps both scales; :func:`ganlib.widgets.latent_explorer` puts them on sliders.
+
+    A conditional generator needs ``digit`` (0-9), which every image is asked to be
+    (:func:`ganlib.widgets.conditional_explorer`); an unconditional one refuses it.
 
     Returns
     -------
@@ -93,7 +96,8 @@ def sweep_images(generator, mean_scale: float = 0.0, std_scale: float = 1.0, see
     latent_dim = latent_dim_of(generator)
     means, stds = lecture_moments(latent_dim, mean_scale, std_scale)
     z = sample_latent(n, latent_dim, mean=means, std=stds, seed=seed)
-    return z, generate_images(generator, z)
+    labels = None if digit is None else np.full(n, digit)
+    return z, generate_images(generator, z, labels)
 
 
 def latent_pool(generator, classifier, n: int = 2000, seed: int = 0, mean=0.0, std=1.0) -> LatentPool:

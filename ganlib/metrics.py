@@ -16,6 +16,11 @@ unseen real digits make a fair comparison.
 * the histogram of predicted digits and its normalised entropy ("coverage":
   1.0 = all ten digits in equal shares; a generator that makes one digit gets 0).
 * the fraction of samples the classifier labels with probability >= 0.9.
+
+A conditional generator is also asked for particular digits, so it can be checked
+on whether it draws what it was asked for: :func:`conditional_report` gives the
+share of each asked digit that the classifier reads as that digit, and the full
+confusion matrix (notebook 08).
 """
 
 from __future__ import annotations
@@ -302,6 +307,102 @@ def quality_probe(classifier, reference: np.ndarray, n: int = 1000, seed: int = 
                 "frechet": frechet_distance(images_feats, ref["feats_a"]), "frechet_floor": ref["floor"]}
 
     return probe
+
+
+@dataclass
+class ConditionalReport:
+    """How well a conditional generator draws the digit it is asked for, judged by a classifier.
+
+    Attributes
+    ----------
+    per_digit : float64 array of shape (num_classes,); entry d is the fraction of the
+        samples asked for digit d that the classifier assigns to d (NaN for a digit
+        never asked for)
+    confusion : int64 array of shape (num_classes, num_classes); entry [a, c] counts
+        the samples asked for digit a that the classifier assigns to digit c
+        (rows: asked, columns: classified; each row sums to the samples asked for a)
+    score : classifier score (:func:`classifier_score`) of all samples together
+    """
+
+    per_digit: np.ndarray
+    confusion: np.ndarray
+    score: float
+
+    @property
+    def n(self) -> int:
+        """The number of samples judged."""
+        return int(self.confusion.sum())
+
+    def meets_bar(self, min_per_digit: float = 0.9, min_score: float = 9.0) -> bool:
+        """The conditional model's quality bar: every digit classified as asked in at least
+        ``min_per_digit`` of its samples, and a classifier score of at least ``min_score``."""
+        return bool(np.all(self.per_digit >= min_per_digit) and self.score >= min_score)
+
+    def table(self) -> str:
+        """One line per asked digit: the share classified as asked, and the most common other verdict."""
+        lines = [f"{'asked':>5} {'samples':>8} {'classified as asked':>20}   most common other digit"]
+        for d, row in enumerate(self.confusion):
+            others = row.copy()
+            others[d] = 0
+            other = int(others.argmax())
+            shown = f"{other} ({others[other]} of {row.sum()})" if others[other] else "none"
+            lines.append(f"{d:>5} {row.sum():>8} {self.per_digit[d]:>20.3f}   {shown}")
+        lines.append(f"classifier score of all {self.n} samples: {self.score:.3f} (max 10)")
+        return "\n".join(lines)
+
+
+def conditional_report_from(probs: np.ndarray, asked: np.ndarray) -> ConditionalReport:
+    """The :class:`ConditionalReport` of samples already classified.
+
+    Parameters
+    ----------
+    probs : array of shape (n, num_classes), the classifier's p(digit | image) of each sample
+    asked : int array of shape (n,), the digit each sample was asked for, in 0 .. num_classes - 1
+    """
+    probs = np.asarray(probs, np.float64)
+    asked = np.asarray(asked)
+    if probs.ndim != 2 or asked.shape != (len(probs),):
+        raise ValueError(f"probs must be (n, num_classes) and asked (n,), got {probs.shape} and {asked.shape}")
+    num_classes = probs.shape[1]
+    if asked.size and (not np.issubdtype(asked.dtype, np.integer) or asked.min() < 0
+                       or asked.max() >= num_classes):
+        raise ValueError(f"asked must hold integer digits in 0-{num_classes - 1}")
+    confusion = np.zeros((num_classes, num_classes), np.int64)
+    np.add.at(confusion, (asked, probs.argmax(axis=1)), 1)
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a digit never asked for gets NaN
+        per_digit = np.diag(confusion) / totals
+    return ConditionalReport(per_digit=per_digit, confusion=confusion, score=classifier_score(probs))
+
+
+def conditional_report(generator, classifier, n_per_digit: int = 500, seed: int = 0) -> ConditionalReport:
+    """Ask a conditional generator for every digit ``n_per_digit`` times and classify what it draws.
+
+    The latent points are ``sample_latent(num_classes * n_per_digit, latent_dim, seed)``,
+    a different point for every sample; samples 0 .. n_per_digit - 1 are asked for 0,
+    the next n_per_digit for 1, and so on.
+
+    Parameters
+    ----------
+    generator : a conditional generator (:func:`ganlib.load_pretrained_conditional`)
+    classifier : e.g. :func:`ganlib.load_classifier`
+    n_per_digit : positive int
+    seed : latent seed
+
+    Cost: one generator and one classifier pass over num_classes * n_per_digit images.
+    """
+    from .latent import sample_latent
+    from .models import generate_images, latent_dim_of, num_classes_of
+
+    num_classes = num_classes_of(generator)
+    if num_classes is None:
+        raise ValueError("conditional_report needs a conditional generator, one trained with "
+                         "DCGANConfig(conditional=True); use evaluate_generator for this one")
+    if n_per_digit < 1:
+        raise ValueError(f"n_per_digit must be positive, got {n_per_digit}")
+    asked = np.repeat(np.arange(num_classes, dtype=np.int32), n_per_digit)
+    z = sample_latent(len(asked), latent_dim_of(generator), seed=seed)
+    return conditional_report_from(predict_proba(classifier, generate_images(generator, z, asked)), asked)
 
 
 # --- Parzen-window log-likelihood (Goodfellow et al. 2014, Table 1; notebook 07) -------------------

@@ -4,6 +4,11 @@
 ``cd pretrained && sha256sum -c SHA256SUMS`` checks them by hand too. A missing or
 altered file raises :class:`ganlib.checkpoints.CheckpointError` that says how to get
 it back.
+
+The conditional model (``DCGANConfig(conditional=True)``, notebook 08) lives in its
+own folder, ``pretrained/conditional/``, with its own ``SHA256SUMS``: it has a
+``config.json`` and ``generator.weights.h5`` of its own, so it cannot share the
+unconditional model's folder. :func:`ship` and :func:`verify` take the folder.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 from .checkpoints import CheckpointError, load_generator, load_weights
 
 PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
+CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 SUMS_FILE = "SHA256SUMS"
 CLASSIFIER_WEIGHTS = "classifier.weights.h5"
 CLASSIFIER_INFO = "classifier.json"
@@ -73,6 +79,28 @@ def load_pretrained(directory: str | Path = PRETRAINED_DIR):
 
     verify([CONFIG_FILE, GENERATOR_WEIGHTS], directory)
     return load_generator(directory)
+
+
+def load_pretrained_conditional(directory: str | Path = CONDITIONAL_DIR):
+    """The shipped conditional generator, hash-checked and ready for inference.
+
+    It takes ``[z, labels]``: use :func:`ganlib.generate_images` with one digit per
+    latent vector, or :func:`ganlib.explore.digit_rows`. Raises CheckpointError, with
+    the way to restore it, when the folder, a file or a hash is missing or wrong, or
+    when the folder holds an unconditional model.
+    """
+    from .checkpoints import CONFIG_FILE, GENERATOR_WEIGHTS
+    from .models import num_classes_of
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"no shipped conditional model: {directory} does not exist; {RESTORE_HINT}")
+    verify([CONFIG_FILE, GENERATOR_WEIGHTS], directory)
+    generator = load_generator(directory)
+    if num_classes_of(generator) is None:
+        raise CheckpointError(f"{directory} holds an unconditional model, not a conditional one; "
+                              f"{RESTORE_HINT}")
+    return generator
 
 
 def load_classifier(directory: str | Path = PRETRAINED_DIR):

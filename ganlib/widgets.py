@@ -1,7 +1,8 @@
 """Sliders over the latent space, for notebooks and for live demonstrations.
 
-Computation apart from display: :func:`explorer_png` and :func:`interpolation_png`
-(and :func:`ganlib.explore.sweep_images`, which the first draws) are pure functions,
+Computation apart from display: :func:`explorer_png`, :func:`conditional_png` and
+:func:`interpolation_png` (and :func:`ganlib.explore.sweep_images`, which the first
+two draw) are pure functions,
 arguments in and PNG bytes out, with their own tests. The widgets only wire
 ipywidgets controls to them and show the PNG in an ``ipywidgets.Image``. A redraw
 is one generator call and one PIL PNG encode, no matplotlib, so a slider answers
@@ -19,7 +20,7 @@ import numpy as np
 from .explore import sweep_images
 from .latent import INTERPOLATION_METHODS, interpolate
 from .metrics import digit_histogram, predict_proba
-from .models import generate_images
+from .models import generate_images, num_classes_of
 from .plotting import grid_png_bytes
 
 #: Grid sizes offered by :func:`latent_explorer` (square numbers: full grids).
@@ -52,6 +53,29 @@ def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, see
     return grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
 
 
+def conditional_png(generator, digit: int, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0,
+                    n: int = 64, scale: int | None = None) -> bytes:
+    """A conditional generator's grid of ``n`` images of ``digit``, PNG-encoded.
+
+    The latent points are those of :func:`ganlib.explore.sweep_images` (and of
+    :func:`explorer_png`) with the same ``mean_scale``, ``std_scale``, ``seed`` and
+    ``n``; only the label is new. So another digit with the same other arguments
+    shows each latent point's style on another digit.
+
+    Parameters
+    ----------
+    generator : a conditional generator (:func:`ganlib.load_pretrained_conditional`)
+    digit : int in 0 .. num_classes - 1
+    scale : int or None, as in :func:`explorer_png`
+
+    Returns
+    -------
+    bytes of a greyscale PNG; the same arguments give the same bytes.
+    """
+    _, images = sweep_images(generator, mean_scale, std_scale, seed, n, digit=digit)
+    return grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+
+
 def interpolation_png(generator, z0, z1, steps: int, position: int, method: str = "slerp",
                       scale: int = 8) -> bytes:
     """The image at step ``position`` (0 = z0, steps - 1 = z1) of the path from z0 to z1.
@@ -79,6 +103,20 @@ def _label_text(probs: np.ndarray) -> str:
     return "classifier's digits: " + "  ".join(f"{d}: {c}" for d, c in enumerate(counts) if c)
 
 
+def _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std):
+    """The four sliders of a latent sweep: mean_scale, std_scale, seed, number of images."""
+    if n not in GRID_SIZES:
+        raise ValueError(f"n must be one of {GRID_SIZES}, got {n!r}")
+    common = dict(continuous_update=False, style={"description_width": "8em"},
+                  layout=widgets.Layout(width="26em"))
+    return (widgets.FloatSlider(value=mean_scale, min=-mean_range, max=mean_range, step=0.25,
+                                description="mean_scale", **common),
+            widgets.FloatSlider(value=std_scale, min=0.0, max=max_std, step=0.25,
+                                description="std_scale", **common),
+            widgets.IntSlider(value=seed, min=0, max=99, description="seed", **common),
+            widgets.SelectionSlider(options=GRID_SIZES, value=n, description="images", **common))
+
+
 class LatentExplorer(widgets.VBox):
     """The widget :func:`latent_explorer` returns.
 
@@ -91,16 +129,8 @@ class LatentExplorer(widgets.VBox):
 
     def __init__(self, generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
                  seed: int = 0, n: int = 64, mean_range: float = 10.0, max_std: float = 10.0):
-        if n not in GRID_SIZES:
-            raise ValueError(f"n must be one of {GRID_SIZES}, got {n!r}")
-        common = dict(continuous_update=False, style={"description_width": "8em"},
-                      layout=widgets.Layout(width="26em"))
-        mean_slider = widgets.FloatSlider(value=mean_scale, min=-mean_range, max=mean_range, step=0.25,
-                                          description="mean_scale", **common)
-        std_slider = widgets.FloatSlider(value=std_scale, min=0.0, max=max_std, step=0.25,
-                                         description="std_scale", **common)
-        seed_slider = widgets.IntSlider(value=seed, min=0, max=99, description="seed", **common)
-        size_slider = widgets.SelectionSlider(options=GRID_SIZES, value=n, description="images", **common)
+        mean_slider, std_slider, seed_slider, size_slider = _sweep_sliders(mean_scale, std_scale, seed, n,
+                                                                           mean_range, max_std)
         image = widgets.Image(format="png")
         label = widgets.HTML()
         controls = widgets.HBox([widgets.VBox([mean_slider, std_slider]),
@@ -128,6 +158,63 @@ class LatentExplorer(widgets.VBox):
                 f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
         if self.classifier is not None:
             text += "<br>" + _label_text(predict_proba(self.classifier, images))
+        self.image.value = grid_png_bytes(images, scale=_auto_scale(n))
+        self.label.value = text
+
+
+class ConditionalExplorer(widgets.VBox):
+    """The widget :func:`conditional_explorer` returns.
+
+    Attributes
+    ----------
+    digit_dropdown : ipywidgets.Dropdown, the digit asked for (0-9)
+    mean_slider, std_slider, seed_slider, size_slider : the latent sweep's controls
+    image : ipywidgets.Image showing the grid (its ``value`` is the PNG bytes)
+    label : ipywidgets.HTML with the latent norms (and how many images the classifier
+        reads as the digit asked for)
+    """
+
+    def __init__(self, generator, classifier=None, digit: int = 0, mean_scale: float = 0.0,
+                 std_scale: float = 1.0, seed: int = 0, n: int = 36, mean_range: float = 10.0,
+                 max_std: float = 10.0):
+        num_classes = num_classes_of(generator)
+        if num_classes is None:
+            raise ValueError("conditional_explorer needs a conditional generator, one trained with "
+                             "DCGANConfig(conditional=True); use latent_explorer for this one")
+        if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit < num_classes:
+            raise ValueError(f"digit must be an integer from 0 to {num_classes - 1}, got {digit!r}")
+        sliders = _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std)
+        self.mean_slider, self.std_slider, self.seed_slider, self.size_slider = sliders
+        self.digit_dropdown = widgets.Dropdown(options=list(range(num_classes)), value=int(digit),
+                                               description="digit", style={"description_width": "8em"},
+                                               layout=widgets.Layout(width="16em"))
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        controls = widgets.HBox([widgets.VBox([self.digit_dropdown]),
+                                 widgets.VBox([self.mean_slider, self.std_slider]),
+                                 widgets.VBox([self.seed_slider, self.size_slider])])
+        super().__init__([controls, self.label, self.image])
+        self.generator, self.classifier = generator, classifier
+        self.redraw()
+        for control in (self.digit_dropdown, *sliders):
+            control.observe(self.redraw, names="value")
+
+    def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
+        # ipywidgets cuts this text at 110 characters
+        return (f"ConditionalExplorer(digit={self.digit_dropdown.value}, mean={self.mean_slider.value}, "
+                f"std={self.std_slider.value}, seed={self.seed_slider.value}, n={self.size_slider.value}): "
+                "run it in Jupyter to use it")
+
+    def redraw(self, change=None) -> None:
+        """Draw the grid for the dropdown's digit and the sliders' current values."""
+        n, digit = self.size_slider.value, self.digit_dropdown.value
+        z, images = sweep_images(self.generator, self.mean_slider.value, self.std_slider.value,
+                                 self.seed_slider.value, n, digit=digit)
+        text = (f"mean |z| = {np.linalg.norm(z, axis=1).mean():.1f} "
+                f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
+        if self.classifier is not None:
+            hits = int(np.sum(predict_proba(self.classifier, images).argmax(axis=1) == digit))
+            text += f"<br>classifier: {hits} of {n} images are a {digit}"
         self.image.value = grid_png_bytes(images, scale=_auto_scale(n))
         self.label.value = text
 
@@ -206,6 +293,27 @@ def latent_explorer(generator, classifier=None, mean_scale: float = 0.0, std_sca
     Notebook 05 introduces it.
     """
     return LatentExplorer(generator, classifier, mean_scale, std_scale, seed, n)
+
+
+def conditional_explorer(generator, classifier=None, digit: int = 0, mean_scale: float = 0.0,
+                         std_scale: float = 1.0, seed: int = 0, n: int = 36) -> ConditionalExplorer:
+    """A digit dropdown beside the latent sweep's sliders, redrawing a grid of that digit.
+
+    Parameters
+    ----------
+    generator : a conditional generator (:func:`ganlib.load_pretrained_conditional`)
+    classifier : optional, e.g. :func:`ganlib.load_classifier`; if given, the widget
+        also says how many of the shown images it reads as the digit asked for
+    digit, mean_scale, std_scale, seed, n : the controls' starting values (see
+        :func:`conditional_png`); n is one of ``GRID_SIZES``
+
+    Returns
+    -------
+    ConditionalExplorer, an ``ipywidgets.VBox``: display it as a cell's last value.
+    Its controls are ``.digit_dropdown``, ``.mean_slider``, ``.std_slider``,
+    ``.seed_slider`` and ``.size_slider``. Notebook 08 introduces it.
+    """
+    return ConditionalExplorer(generator, classifier, digit, mean_scale, std_scale, seed, n)
 
 
 def interpolation_explorer(generator, z0, z1, steps: int = 11, method: str = "slerp",

@@ -30,6 +30,22 @@ def test_sweep_images_sample_the_lecture_sweep_with_valid_stds(models):
         explore.sweep_images(generator, std_scale=-1.0)
 
 
+def test_sweep_images_of_a_conditional_generator_draw_the_digit_asked_for(models):
+    ganlib.set_seed(0)
+    cfg = dataclasses.replace(ganlib.DCGANConfig(), latent_dim=8, gen_filters=8, conditional=True)
+    generator = ganlib.make_generator(cfg)
+    z, fives = explore.sweep_images(generator, mean_scale=1.0, std_scale=1.0, seed=2, n=6, digit=5)
+    z_plain, _ = explore.sweep_images(models[0], mean_scale=1.0, std_scale=1.0, seed=2, n=6)
+    np.testing.assert_array_equal(z, z_plain)  # the digit does not move the latent points
+    np.testing.assert_allclose(fives, ganlib.generate_images(generator, z, np.full(6, 5)), atol=1e-6)
+    _, sixes = explore.sweep_images(generator, mean_scale=1.0, std_scale=1.0, seed=2, n=6, digit=6)
+    assert not np.array_equal(fives, sixes)
+    with pytest.raises(ValueError, match="conditional: pass labels"):
+        explore.sweep_images(generator, n=6)
+    with pytest.raises(ValueError, match="unconditional generator"):
+        explore.sweep_images(models[0], n=6, digit=5)
+
+
 def test_most_confident_ranks_by_the_probability_of_that_digit():
     probs = np.full((5, 10), 0.05)
     probs[:, 3] = [0.2, 0.9, 0.5, 0.9, 0.1]  # rows 1 and 3 tie

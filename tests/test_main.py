@@ -37,7 +37,6 @@ def test_help_lists_both_commands():
     (["train", "--set", "conditional=maybe", "--out", "x"], "--set conditional needs a bool (true or false)"),
     (["sample", "--n", "4", "--digit", "10", "--out", "x.png"], "--digit must be a digit from 0 to 9, got 10"),
     (["sample", "--n", "4", "--digit", "-1", "--out", "x.png"], "--digit must be a digit from 0 to 9, got -1"),
-    (["sample", "--n", "4", "--digit", "3", "--out", "x.png"], "the shipped model is unconditional"),
 ])
 def test_bad_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
     result = run(*args, cwd=tmp_path)
@@ -98,6 +97,33 @@ def test_sample_uses_the_shipped_model_by_default(tmp_path):
     result = run("sample", "--n", "3", "--seed", "0", "--out", tmp_path / "d.npy")
     assert result.returncode == 0, result.stderr
     assert np.load(tmp_path / "d.npy").shape == (3, 28, 28, 1)
+
+
+def test_sample_digit_uses_the_shipped_conditional_model_by_default(tmp_path):
+    import ganlib
+
+    for name, digit in (("one.npy", 1), ("seven.npy", 7)):
+        result = run("sample", "--digit", digit, "--n", "5", "--seed", "2", "--out", tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        assert f"5 samples of the digit {digit}" in result.stdout
+    one, seven = np.load(tmp_path / "one.npy"), np.load(tmp_path / "seven.npy")
+    assert one.shape == (5, 28, 28, 1) and one.min() >= -1 and one.max() <= 1
+
+    generator = ganlib.load_pretrained_conditional()  # what the command should have used
+    z = ganlib.sample_latent(5, ganlib.latent_dim_of(generator), seed=2)
+    np.testing.assert_allclose(one, ganlib.generate_images(generator, z, np.full(5, 1)), atol=1e-4)
+    np.testing.assert_allclose(seven, ganlib.generate_images(generator, z, np.full(5, 7)), atol=1e-4)
+
+
+def test_sample_digit_without_a_shipped_conditional_model_says_how_to_restore_it(tmp_path, monkeypatch, capsys):
+    from ganlib import pretrained
+    from ganlib.__main__ import main
+
+    monkeypatch.setattr(pretrained, "CONDITIONAL_DIR", tmp_path / "conditional")  # as if it were deleted
+    assert main(["sample", "--digit", "3", "--n", "2", "--out", str(tmp_path / "x.npy")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "no shipped conditional model" in lines[0] and "git checkout" in lines[0]
+    assert not (tmp_path / "x.npy").exists()
 
 
 def test_train_conditional_then_sample_a_digit_end_to_end(tmp_path):

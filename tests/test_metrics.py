@@ -162,3 +162,63 @@ def test_quality_probe_gives_what_evaluate_generator_gives(classifier_and_refere
     report = metrics.evaluate_generator(generator, classifier, reference, n=200, seed=3)
     for key in ("score", "coverage", "confident", "frechet", "frechet_floor"):
         assert values[key] == pytest.approx(getattr(report, key), rel=1e-6), key
+
+
+def test_conditional_report_of_a_perfect_model():
+    asked = np.repeat(np.arange(10), 20)
+    report = metrics.conditional_report_from(np.eye(10)[asked], asked)
+    np.testing.assert_array_equal(report.per_digit, np.ones(10))
+    np.testing.assert_array_equal(report.confusion, 20 * np.eye(10, dtype=int))
+    assert report.score == pytest.approx(10.0, rel=1e-6)
+    assert report.n == 200 and report.meets_bar()
+    assert not report.meets_bar(min_score=10.5)
+
+
+def test_conditional_report_of_a_model_that_always_draws_3():
+    asked = np.repeat(np.arange(10), 20)
+    report = metrics.conditional_report_from(np.eye(10)[np.full(200, 3)], asked)
+    expected = np.zeros(10)
+    expected[3] = 1.0
+    np.testing.assert_array_equal(report.per_digit, expected)
+    assert report.confusion[:, 3].tolist() == [20] * 10  # every row: all classified as 3
+    assert report.confusion.sum() == 200 and report.confusion[:, [0, 1, 2, 4, 5, 6, 7, 8, 9]].sum() == 0
+    assert report.score == pytest.approx(1.0, abs=1e-6)
+    assert not report.meets_bar()
+    table = report.table()
+    assert len(table.splitlines()) == 12 and "3 (20 of 20)" in table
+
+
+def test_conditional_report_counts_confusions_row_by_asked_digit():
+    asked = np.array([4, 4, 4, 4, 9, 9, 0])
+    drawn = np.array([4, 9, 9, 4, 9, 4, 0])
+    probs = np.full((7, 10), 0.02)
+    probs[np.arange(7), drawn] = 0.82  # rows sum to 1, argmax is the drawn digit
+    report = metrics.conditional_report_from(probs, asked)
+    assert report.confusion[4, 4] == 2 and report.confusion[4, 9] == 2
+    assert report.confusion[9, 9] == 1 and report.confusion[9, 4] == 1 and report.confusion[0, 0] == 1
+    assert report.per_digit[4] == 0.5 and report.per_digit[9] == 0.5 and report.per_digit[0] == 1.0
+    assert np.isnan(report.per_digit[1])  # never asked for: no verdict, and no bar met
+    assert not report.meets_bar(min_per_digit=0.0, min_score=0.0)
+    with pytest.raises(ValueError, match="0-9"):
+        metrics.conditional_report_from(probs, np.array([4, 4, 4, 4, 9, 9, 10]))
+    with pytest.raises(ValueError, match=r"\(n,\)"):
+        metrics.conditional_report_from(probs, asked[:-1])
+
+
+def test_conditional_report_asks_each_digit_n_per_digit_times(classifier_and_reference):
+    from ganlib.config import DCGANConfig
+    from ganlib.latent import sample_latent
+    from ganlib.models import generate_images, make_generator
+
+    classifier, _ = classifier_and_reference
+    generator = make_generator(DCGANConfig(latent_dim=8, gen_filters=8, conditional=True))
+    report = metrics.conditional_report(generator, classifier, n_per_digit=7, seed=2)
+    assert report.confusion.shape == (10, 10) and report.confusion.sum(axis=1).tolist() == [7] * 10
+    # the same as classifying the images by hand: digit d asked for samples 7d .. 7d + 6
+    asked = np.repeat(np.arange(10), 7)
+    probs = metrics.predict_proba(classifier, generate_images(generator, sample_latent(70, 8, seed=2), asked))
+    expected = metrics.conditional_report_from(probs, asked)
+    np.testing.assert_array_equal(report.confusion, expected.confusion)
+    assert report.score == pytest.approx(expected.score, rel=1e-6)
+    with pytest.raises(ValueError, match="conditional generator"):
+        metrics.conditional_report(make_generator(DCGANConfig(latent_dim=8, gen_filters=8)), classifier)

@@ -18,9 +18,58 @@ def shipped_copy(tmp_path):
 
 def test_every_shipped_file_matches_its_recorded_hash():
     hashes = pretrained.recorded_hashes()
-    shipped = {p.name for p in pretrained.PRETRAINED_DIR.iterdir()} - {"README.md", pretrained.SUMS_FILE}
+    shipped = {p.name for p in pretrained.PRETRAINED_DIR.iterdir() if p.is_file()} - {"README.md", pretrained.SUMS_FILE}
     assert set(hashes) == shipped
     pretrained.verify(sorted(hashes))
+
+
+def test_every_shipped_conditional_file_matches_its_own_recorded_hash():
+    directory = pretrained.CONDITIONAL_DIR
+    assert directory.parent == pretrained.PRETRAINED_DIR
+    hashes = pretrained.recorded_hashes(directory)
+    shipped = {p.name for p in directory.iterdir() if p.is_file()} - {"README.md", pretrained.SUMS_FILE}
+    assert set(hashes) == shipped
+    assert {"config.json", "generator.weights.h5"} <= shipped
+    pretrained.verify(sorted(hashes), directory)
+
+
+def test_load_pretrained_conditional_draws_the_digit_asked_for():
+    from ganlib.latent import sample_latent
+    from ganlib.models import generate_images, latent_dim_of, num_classes_of
+
+    generator = pretrained.load_pretrained_conditional()
+    assert num_classes_of(generator) == 10
+    z = sample_latent(4, latent_dim_of(generator), seed=0)
+    threes = generate_images(generator, z, np.full(4, 3))
+    assert threes.shape == (4, 28, 28, 1) and np.all(np.abs(threes) <= 1)
+    np.testing.assert_array_equal(threes, generate_images(generator, z, np.full(4, 3)))
+    assert not np.array_equal(threes, generate_images(generator, z, np.full(4, 5)))  # same z, another digit
+
+
+@pytest.fixture
+def conditional_copy(tmp_path):
+    target = tmp_path / "conditional"
+    shutil.copytree(pretrained.CONDITIONAL_DIR, target)
+    return target
+
+
+def test_a_corrupt_or_missing_conditional_model_is_refused_with_the_fix(conditional_copy, tmp_path):
+    path = conditional_copy / "generator.weights.h5"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match="corrupt.*git checkout"):
+        pretrained.load_pretrained_conditional(conditional_copy)
+    path.unlink()
+    with pytest.raises(CheckpointError, match="missing.*git checkout"):
+        pretrained.load_pretrained_conditional(conditional_copy)
+    with pytest.raises(CheckpointError, match="no shipped conditional model.*git checkout"):
+        pretrained.load_pretrained_conditional(tmp_path / "nowhere")
+
+
+def test_the_unconditional_model_is_not_taken_for_a_conditional_one():
+    with pytest.raises(CheckpointError, match="unconditional"):
+        pretrained.load_pretrained_conditional(pretrained.PRETRAINED_DIR)
 
 
 def test_shipped_classifier_loads_and_classifies(mnist):

@@ -23,6 +23,14 @@ def generator():
     return ganlib.make_generator(dataclasses.replace(ganlib.DCGANConfig(), latent_dim=8, gen_filters=8))
 
 
+@pytest.fixture(scope="module")
+def conditional_generator():
+    """A tiny untrained conditional generator: its images depend on z and on the label."""
+    ganlib.set_seed(0)
+    return ganlib.make_generator(dataclasses.replace(ganlib.DCGANConfig(), latent_dim=8, gen_filters=8,
+                                                     conditional=True))
+
+
 def pixels(png) -> np.ndarray:
     png = bytes(png)  # an ipywidgets.Image keeps its value as a memoryview
     assert png.startswith(PNG_SIGNATURE)
@@ -79,6 +87,57 @@ def test_latent_explorer_shows_the_classifiers_counts(generator):
     assert sum(int(count) for _, count in re.findall(r"(\d): (\d+)", counts)) == 25  # every image counted
     with pytest.raises(ValueError, match="one of"):
         widgets.latent_explorer(generator, n=17)
+
+
+def test_conditional_png_is_deterministic_and_follows_the_digit(conditional_generator):
+    png = widgets.conditional_png(conditional_generator, 3, mean_scale=0.0, std_scale=1.0, seed=0, n=16, scale=2)
+    assert pixels(png).shape == (2 * (4 * 29 + 1), 2 * (4 * 29 + 1))
+    assert widgets.conditional_png(conditional_generator, 3, 0.0, 1.0, 0, 16, scale=2) == png
+    # the grid is that of the sweep's latent points, every one asked to be a 3
+    z, _ = ganlib.explore.sweep_images(conditional_generator, 0.0, 1.0, 0, 16, digit=3)
+    expected = ganlib.generate_images(conditional_generator, z, np.full(16, 3))
+    assert png == grid_png_bytes(expected, scale=2)
+    for changed in (dict(digit=4), dict(mean_scale=5.0), dict(std_scale=3.0), dict(seed=1)):
+        args = dict(digit=3, mean_scale=0.0, std_scale=1.0, seed=0, n=16, scale=2) | changed
+        other = widgets.conditional_png(conditional_generator, **args)
+        assert not np.array_equal(pixels(other), pixels(png)), changed
+    with pytest.raises(ValueError, match="0-9"):
+        widgets.conditional_png(conditional_generator, 10)
+
+
+def test_conditional_explorer_redraws_when_the_digit_changes(conditional_generator):
+    from ganlib.metrics import make_classifier
+
+    explorer = widgets.conditional_explorer(conditional_generator, classifier=make_classifier(0), digit=2, n=16)
+    assert explorer.digit_dropdown.options == tuple(range(10)) and explorer.digit_dropdown.value == 2
+    sliders = (explorer.mean_slider, explorer.std_slider, explorer.seed_slider, explorer.size_slider)
+    assert all(s.continuous_update is False for s in sliders)
+    assert explorer.std_slider.min == 0
+    first = explorer.image.value
+    assert first == widgets.conditional_png(conditional_generator, 2, 0.0, 1.0, 0, 16)
+    assert re.search(r"classifier: \d+ of 16 images are a 2", explorer.label.value)
+
+    explorer.digit_dropdown.value = 7
+    changed = explorer.image.value
+    assert changed == widgets.conditional_png(conditional_generator, 7, 0.0, 1.0, 0, 16)
+    assert not np.array_equal(pixels(changed), pixels(first))
+    assert "images are a 7" in explorer.label.value
+
+    explorer.std_slider.value = 3.0
+    assert explorer.image.value == widgets.conditional_png(conditional_generator, 7, 0.0, 3.0, 0, 16)
+    explorer.std_slider.value, explorer.digit_dropdown.value = 1.0, 2
+    assert explorer.image.value == first  # back where it started: the same picture
+    text = explorer._repr_mimebundle_()["text/plain"]
+    assert "Jupyter" in text and "…" not in text  # short enough not to be cut
+
+
+def test_conditional_explorer_refuses_an_unconditional_generator_and_bad_digits(generator, conditional_generator):
+    with pytest.raises(ValueError, match="conditional generator"):
+        widgets.conditional_explorer(generator)
+    with pytest.raises(ValueError, match="digit"):
+        widgets.conditional_explorer(conditional_generator, digit=10)
+    with pytest.raises(ValueError, match="one of"):
+        widgets.conditional_explorer(conditional_generator, n=17)
 
 
 @pytest.fixture(scope="module")
