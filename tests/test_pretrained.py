@@ -146,3 +146,18 @@ def test_ship_copies_a_run_and_records_its_hashes(tiny_cfg, small_images, small_
     generator = pretrained.load_pretrained(target)
     assert generator.count_params() > 0
     assert num_classes_of(generator) == (10 if conditional else None)
+
+
+def test_recorded_quality_of_the_shipped_conditional_generator_is_reproduced():
+    """pretrained/conditional/quality.json (quoted in its README) is what the model gives now."""
+    import json
+
+    from ganlib.metrics import conditional_report
+
+    recorded = json.loads((pretrained.CONDITIONAL_DIR / "quality.json").read_text())
+    report = conditional_report(pretrained.load_pretrained_conditional(), pretrained.load_classifier(),
+                                n_per_digit=recorded["n_per_digit"], seed=recorded["seed"])
+    np.testing.assert_allclose(report.per_digit, recorded["per_digit"], atol=2e-3)
+    assert report.score == pytest.approx(recorded["score"], abs=2e-3)
+    assert np.asarray(report.confusion).sum() == 10 * recorded["n_per_digit"]
+    assert report.meets_bar() == recorded["meets_bar"]
