@@ -7,7 +7,8 @@
 Each notebook runs as the README's test command runs it (pytest with the
 ``--nbval-lax --nbval-current-env`` options from pyproject.toml), in a fresh pytest
 process, so a kernel start is included. Per-cell times come from pytest's JUnit XML
-(nbval makes each cell a test item). The goal is a total under 5 minutes on 2 cores;
+(nbval makes each code cell a test item, "Cell 0" being the first code cell, the
+setup cell that starts TensorFlow). The goal is a total under 5 minutes on 2 cores;
 the budget is the baseline column.
 """
 

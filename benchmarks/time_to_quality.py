@@ -5,7 +5,10 @@
     python benchmarks/time_to_quality.py --quick            # 40 steps per recipe (< 1 minute)
 
 Recipes (``--recipes``, default ``lecture fast``): the lecture's (the ``lecture`` preset:
-Adam 1e-4, beta_1 0.9, batch 256, width 256) beside ganlib's presets. Each trains on the
+Adam 1e-4, beta_1 0.9, batch 256, width 256) beside ganlib's presets; ``NAME+ema`` adds
+the generator's weight average (ema_decay 0.999). A conditional preset is told which
+digit to draw (it learns from the labels too), and its samples are asked for the ten
+digits in turn: its score answers a different question, so read it apart. Each trains on the
 embedded digits from scratch with ganlib's train step; after every epoch the sampler
 (the weight average when the recipe has one) is measured with
 :func:`ganlib.metrics.quality_probe` (1,000 samples, the shipped classifier). Only
@@ -54,11 +57,11 @@ def worker(recipe: str, seed: int, budget_s: float, max_steps: int | None) -> di
     step = make_train_step(state)
     trained_s, steps, trace, epoch = 0.0, 0, [], 0
     while trained_s < budget_s:
-        dataset = make_dataset(images, cfg, epoch=epoch)
+        dataset = make_dataset(images, cfg, epoch=epoch, labels=labels if cfg.conditional else None)
         epoch += 1
         start = time.perf_counter()
         for batch in dataset:
-            out = step(batch)
+            out = step(*batch) if cfg.conditional else step(batch)
             steps += 1
             if max_steps and steps >= max_steps:
                 break
