@@ -35,6 +35,19 @@ def _auto_scale(n: int, ncols: int | None = None) -> int:
     return max(1, round(TARGET_WIDTH / grid_width))
 
 
+def _sweep_view(generator, mean_scale: float, std_scale: float, seed: int, n: int,
+                digit: int | None = None, scale: int | None = None) -> tuple[np.ndarray, np.ndarray, bytes]:
+    """Latent points, images and PNG grid of one latent sweep: what :func:`explorer_png`,
+    :func:`conditional_png` and both sweep explorers draw (``digit`` only for a conditional generator)."""
+    z, images = sweep_images(generator, mean_scale, std_scale, seed, n, digit=digit)
+    return z, images, grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+
+
+def _norm_text(z: np.ndarray) -> str:
+    return (f"mean |z| = {np.linalg.norm(z, axis=1).mean():.1f} "
+            f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
+
+
 def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0, n: int = 64,
                  scale: int | None = None) -> bytes:
     """The images of :func:`ganlib.explore.sweep_images` as one tiled grid, PNG-encoded.
@@ -49,8 +62,7 @@ def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, see
     -------
     bytes of a greyscale PNG; the same arguments give the same bytes.
     """
-    _, images = sweep_images(generator, mean_scale, std_scale, seed, n)
-    return grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+    return _sweep_view(generator, mean_scale, std_scale, seed, n, scale=scale)[2]
 
 
 def conditional_png(generator, digit: int, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0,
@@ -72,8 +84,7 @@ def conditional_png(generator, digit: int, mean_scale: float = 0.0, std_scale: f
     -------
     bytes of a greyscale PNG; the same arguments give the same bytes.
     """
-    _, images = sweep_images(generator, mean_scale, std_scale, seed, n, digit=digit)
-    return grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+    return _sweep_view(generator, mean_scale, std_scale, seed, n, digit=digit, scale=scale)[2]
 
 
 def interpolation_png(generator, z0, z1, steps: int, position: int, method: str = "slerp",
@@ -152,13 +163,12 @@ class LatentExplorer(widgets.VBox):
     def redraw(self, change=None) -> None:
         """Draw the grid for the sliders' current values."""
         n = self.size_slider.value
-        z, images = sweep_images(self.generator, self.mean_slider.value, self.std_slider.value,
-                                 self.seed_slider.value, n)
-        text = (f"mean |z| = {np.linalg.norm(z, axis=1).mean():.1f} "
-                f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
+        z, images, png = _sweep_view(self.generator, self.mean_slider.value, self.std_slider.value,
+                                     self.seed_slider.value, n)
+        text = _norm_text(z)
         if self.classifier is not None:
             text += "<br>" + _label_text(predict_proba(self.classifier, images))
-        self.image.value = grid_png_bytes(images, scale=_auto_scale(n))
+        self.image.value = png
         self.label.value = text
 
 
@@ -208,14 +218,13 @@ class ConditionalExplorer(widgets.VBox):
     def redraw(self, change=None) -> None:
         """Draw the grid for the dropdown's digit and the sliders' current values."""
         n, digit = self.size_slider.value, self.digit_dropdown.value
-        z, images = sweep_images(self.generator, self.mean_slider.value, self.std_slider.value,
-                                 self.seed_slider.value, n, digit=digit)
-        text = (f"mean |z| = {np.linalg.norm(z, axis=1).mean():.1f} "
-                f"(the prior's shell: about {np.sqrt(z.shape[1]):.0f})")
+        z, images, png = _sweep_view(self.generator, self.mean_slider.value, self.std_slider.value,
+                                     self.seed_slider.value, n, digit=digit)
+        text = _norm_text(z)
         if self.classifier is not None:
             hits = int(np.sum(predict_proba(self.classifier, images).argmax(axis=1) == digit))
             text += f"<br>classifier: {hits} of {n} images are a {digit}"
-        self.image.value = grid_png_bytes(images, scale=_auto_scale(n))
+        self.image.value = png
         self.label.value = text
 
 
