@@ -65,6 +65,12 @@ class DCGANConfig:
         needs the images' labels.
     num_classes : int
         Number of labels of a conditional GAN (10 digits); unused otherwise.
+    r1_gamma : float
+        0 (default) trains D on its loss alone. Above 0, D's loss also gets the R1
+        penalty of Mescheder et al. (2018), ``r1_gamma / 2 * E ||grad_x D(x)||^2`` over
+        the real batch (D's logit), which keeps D from growing steep around the real
+        digits. It costs a second-order gradient, about half a step more on a CPU.
+        The logged ``disc_loss`` stays the plain BCE loss, comparable across runs.
     """
 
     latent_dim: int = 100
@@ -85,6 +91,7 @@ class DCGANConfig:
     ema_decay: float = 0.0
     conditional: bool = False
     num_classes: int = 10
+    r1_gamma: float = 0.0
 
     def __post_init__(self) -> None:
         for name in ("latent_dim", "gen_filters", "batch_size", "epochs",
@@ -98,6 +105,9 @@ class DCGANConfig:
         for name in ("beta_1", "beta_2", "dropout", "label_smoothing", "ema_decay"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ValueError(f"DCGANConfig.{name} must lie in [0, 1), got {getattr(self, name)!r}")
+        if not (isinstance(self.r1_gamma, (int, float)) and not isinstance(self.r1_gamma, bool)
+                and self.r1_gamma >= 0):
+            raise ValueError(f"DCGANConfig.r1_gamma must be a number >= 0 (0 = no penalty), got {self.r1_gamma!r}")
         if self.leaky_relu_slope < 0:
             raise ValueError(f"DCGANConfig.leaky_relu_slope must be >= 0, got {self.leaky_relu_slope!r}")
         if self.generator_loss not in GENERATOR_LOSS_VARIANTS:
@@ -165,6 +175,7 @@ PRESETS: dict[str, DCGANConfig] = {
     "dcgan": _DCGAN,
     "fast": dataclasses.replace(_DCGAN, gen_filters=128, epochs=20),
 }
+PRESETS["dcgan_r1"] = dataclasses.replace(_DCGAN, dropout=0.0, r1_gamma=1.0, ema_decay=0.999, epochs=200)
 PRESETS["conditional"] = dataclasses.replace(PRESETS["fast"], conditional=True, sample_grid_size=20)
 
 

@@ -63,6 +63,26 @@ def non_saturating_generator_loss(fake_logits):
 
 generator_loss = non_saturating_generator_loss  # the lecture's name
 
+
+def r1_penalty(input_gradients, gamma: float):
+    """The R1 penalty of Mescheder et al. (2018): gamma / 2 * E_x ||grad_x D(x)||^2 over real x.
+
+    Parameters
+    ----------
+    input_gradients : float tensor (batch, 28, 28, 1)
+        The gradient of the summed real logits with respect to the real images, i.e.
+        one row grad_x D(x) per image (each logit depends on its own image only).
+    gamma : float >= 0
+        The penalty's weight (``DCGANConfig.r1_gamma``).
+
+    Returns
+    -------
+    scalar float32 tensor, 0 when D is flat around the real images.
+    """
+    g = tf.convert_to_tensor(input_gradients, tf.float32)
+    per_image = tf.reduce_sum(tf.square(tf.reshape(g, [tf.shape(g)[0], -1])), axis=1)
+    return 0.5 * float(gamma) * tf.reduce_mean(per_image)
+
 GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,
     "minimax": minimax_generator_loss,

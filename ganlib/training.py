@@ -32,7 +32,7 @@ from . import checkpoints as ckpt
 from .config import DCGANConfig
 from .data import make_dataset
 from .latent import sample_latent
-from .losses import GENERATOR_LOSSES, minimax_discriminator_loss
+from .losses import GENERATOR_LOSSES, minimax_discriminator_loss, r1_penalty
 from .models import check_labels, cycling_labels, generate_images, make_discriminator, make_generator
 from .plotting import save_gif, save_grid
 
@@ -128,7 +128,9 @@ def make_train_step(state: GANState):
     One step: draw as many latent vectors as there are real images, generate fakes,
     let D score both, and move each network down the gradient of its own loss.
     Returned values: ``gen_loss``, ``disc_loss``, and ``d_real`` / ``d_fake``, the
-    mean probability D gives real and fake images (both 1/2 at the ideal equilibrium).
+    mean probability D gives real and fake images (both 1/2 at the ideal equilibrium),
+    and with ``cfg.r1_gamma > 0`` also ``r1_penalty``, the R1 term added to D's loss
+    (``disc_loss`` itself stays the plain BCE loss).
 
     A conditional state (``cfg.conditional``) needs ``labels``, int (batch,), the
     real images' digits. After the latent vectors the step draws one random digit
@@ -158,12 +160,21 @@ def make_train_step(state: GANState):
             gen_inputs, real_inputs = noise, images
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             fakes = generator(gen_inputs, training=True)
-            real_logits = discriminator(real_inputs, training=True)
+            with tf.GradientTape(watch_accessed_variables=False) as input_tape:
+                input_tape.watch(images)  # for the R1 penalty: D's slope at the real images
+                real_logits = discriminator(real_inputs, training=True)
             fake_logits = discriminator([fakes, fake_labels] if cfg.conditional else fakes, training=True)
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
+            if cfg.r1_gamma > 0:
+                # taken inside disc_tape, so D's update also follows this gradient's gradient;
+                # the gradient of the logits (batch, 1) is that of their sum: row i is grad D(x_i)
+                penalty = r1_penalty(input_tape.gradient(real_logits, images), cfg.r1_gamma)
+                disc_objective = disc_loss + penalty
+            else:
+                disc_objective = disc_loss
         gen_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
-        disc_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
+        disc_grads = disc_tape.gradient(disc_objective, discriminator.trainable_variables)
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
         if state.ema_generator is not None:
@@ -174,12 +185,15 @@ def make_train_step(state: GANState):
             for average, weight in zip(state.ema_generator.weights, generator.weights):
                 average.assign(decay * average + (1.0 - decay) * weight)
         state.step.assign_add(1)
-        return {
+        values = {
             "gen_loss": gen_loss,
             "disc_loss": disc_loss,
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }
+        if cfg.r1_gamma > 0:
+            values["r1_penalty"] = penalty
+        return values
 
     return train_step
 

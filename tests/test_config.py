@@ -21,7 +21,7 @@ def test_config_is_frozen_and_varied_with_replace():
 
 
 def test_unknown_preset_names_the_known_ones():
-    with pytest.raises(ValueError, match="dcgan, fast, lecture"):
+    with pytest.raises(ValueError, match="dcgan, dcgan_r1, fast, lecture"):
         get_preset("slow")
 
 
@@ -71,3 +71,14 @@ def test_conditional_preset_is_fast_told_the_digit(tmp_path):
     assert cfg == dataclasses.replace(PRESETS["fast"], conditional=True, sample_grid_size=20)
     cfg.save(tmp_path / "config.json")
     assert DCGANConfig.load(tmp_path / "config.json") == cfg
+
+
+@pytest.mark.parametrize("bad", [-0.5, "1", True])
+def test_r1_gamma_must_be_a_non_negative_number(bad):
+    with pytest.raises(ValueError, match="r1_gamma"):
+        DCGANConfig(r1_gamma=bad)
+
+
+def test_dcgan_r1_preset_is_dcgan_without_dropout_with_r1_and_ema():
+    cfg = get_preset("dcgan_r1")
+    assert cfg == dataclasses.replace(PRESETS["dcgan"], dropout=0.0, r1_gamma=1.0, ema_decay=0.999, epochs=200)

@@ -49,3 +49,11 @@ def test_minimax_generator_gradient_vanishes_where_non_saturating_does_not():
 def test_lecture_names_are_aliases():
     assert losses.generator_loss is losses.non_saturating_generator_loss
     assert losses.discriminator_loss is losses.minimax_discriminator_loss
+
+
+def test_r1_penalty_is_half_gamma_times_the_mean_squared_slope():
+    # two images: D's gradient is 1 at every pixel of the first and 0 on the second
+    grads = np.zeros((2, 28, 28, 1), np.float32)
+    grads[0] = 1.0
+    assert float(losses.r1_penalty(grads, gamma=3.0)) == pytest.approx(3.0 / 2 * (784 + 0) / 2)
+    assert float(losses.r1_penalty(np.zeros_like(grads), gamma=3.0)) == 0.0

@@ -243,3 +243,28 @@ def test_a_conditional_run_needs_labels_and_an_unconditional_one_refuses_them(
     with pytest.raises(ValueError, match="47 labels for 48 images"):
         train(tiny_cond_cfg, small_images, tmp_path / "c", epochs=1, verbose=0, labels=small_labels[:47])
     assert not any((tmp_path / name).exists() for name in "abc")  # refused before any folder is written
+
+
+def test_r1_penalty_is_the_slope_at_the_real_images_and_only_changes_d(tiny_cfg, small_images):
+    cfg = replace(tiny_cfg, dropout=0.0, r1_gamma=2.0)  # no dropout: D is deterministic
+    images = tf.constant(small_images[:16])
+    with_r1, without = build_gan(cfg), build_gan(replace(cfg, r1_gamma=0.0))
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        total = tf.reduce_sum(with_r1.discriminator(images, training=True))
+    slopes = tape.gradient(total, images).numpy().reshape(16, -1)
+    expected = 0.5 * 2.0 * np.mean(np.sum(slopes ** 2, axis=1))
+    assert expected > 0
+
+    out = make_train_step(with_r1)(images)
+    plain = make_train_step(without)(images)
+    assert float(out["r1_penalty"]) == pytest.approx(expected, rel=1e-4)
+    assert "r1_penalty" not in plain
+    # the logged losses are the plain ones, so runs with and without R1 compare directly
+    for key in ("gen_loss", "disc_loss", "d_real", "d_fake"):
+        assert float(out[key]) == pytest.approx(float(plain[key]), rel=1e-5)
+    # G's update is untouched; D's follows the penalty too
+    for a, b in zip(_weights(with_r1.generator), _weights(without.generator)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6)
+               for a, b in zip(_weights(with_r1.discriminator), _weights(without.discriminator)))
