@@ -61,11 +61,15 @@ def spread(values) -> str:
     return f"{min(values):.4g}-{max(values):.4g}"
 
 
-def append_results(title: str, quick: bool, command: str, lines: list[str]) -> str:
-    """Append one section to RESULTS.md and return its text."""
+def append_results(title: str, quick: bool, command: str, lines: list[str],
+                   machine: list[str] | None = None) -> str:
+    """Append one section to RESULTS.md and return its text.
+
+    ``machine`` replaces this machine's description, for results measured elsewhere.
+    """
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = " (--quick: smaller sizes, for checking the script, not for quoting)" if quick else ""
-    text = "\n".join([f"## {title}, {stamp}{mode}", "", f"`{command}`", "", *machine_lines(), "",
+    text = "\n".join([f"## {title}, {stamp}{mode}", "", f"`{command}`", "", *(machine or machine_lines()), "",
                       *lines, ""]) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     if not RESULTS.exists():
