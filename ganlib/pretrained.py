@@ -120,13 +120,16 @@ def classifier_info(directory: str | Path = PRETRAINED_DIR) -> dict:
     return json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
 
 
-def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0) -> list[str]:
+def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0,
+         max_frames: int = 100) -> list[str]:
     """Copy a training run's model into ``target`` as the shipped model and record hashes.
 
     Writes ``config.json``, ``generator.weights.h5`` and ``discriminator.weights.h5``
-    (from the run's newest checkpoint, weights only), ``losses.csv``, ``training.gif``
-    of the per-epoch grids, and ``final_grid.png`` of ``grid_n`` samples from latent
-    seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
+    (from the run's newest checkpoint, weights only), ``losses.csv``, the run's
+    ``quality.csv`` as ``quality_during_training.csv`` (if it measured quality),
+    ``training.gif`` of the per-epoch grids (every k-th epoch, ending with the last, when
+    there are more than ``max_frames``), and ``final_grid.png`` of ``grid_n`` samples
+    from latent seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
     Returns the names written.
     """
     import shutil
@@ -138,7 +141,7 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     from .latent import sample_latent
     from .models import cycling_labels, generate_images, make_discriminator, make_generator
     from .plotting import save_gif, save_grid
-    from .training import HISTORY_FILE, SAMPLES_SUBDIR
+    from .training import HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR
 
     run_dir, target = Path(run_dir), Path(target)
     cfg = load_config(run_dir)
@@ -157,9 +160,15 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     if (run_dir / HISTORY_FILE).is_file():
         shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
         names.append(HISTORY_FILE)
+    if (run_dir / QUALITY_FILE).is_file():
+        shutil.copyfile(run_dir / QUALITY_FILE, target / "quality_during_training.csv")
+        names.append("quality_during_training.csv")
     frames = sorted((run_dir / SAMPLES_SUBDIR).glob("epoch_*.png"))
     if frames:
-        save_gif(frames, target / "training.gif", duration_ms=80)
+        # at most max_frames frames, the last epoch always among them: pretrained/ must stay small
+        stride = -(-len(frames) // max_frames)
+        kept = frames[::-1][::stride][::-1]
+        save_gif(kept, target / "training.gif", duration_ms=80)
         names.append("training.gif")
     z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
     labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit

@@ -161,3 +161,24 @@ def test_recorded_quality_of_the_shipped_conditional_generator_is_reproduced():
     assert report.score == pytest.approx(recorded["score"], abs=2e-3)
     assert np.asarray(report.confusion).sum() == 10 * recorded["n_per_digit"]
     assert report.meets_bar() == recorded["meets_bar"]
+
+
+def test_ship_keeps_the_quality_history_and_caps_the_gif(tiny_cfg, small_images, tmp_path):
+    from PIL import Image
+
+    from ganlib.training import train
+
+    run = tmp_path / "run"
+    train(tiny_cfg, small_images, run, epochs=3, verbose=0, quality=lambda g: {"made_up": 1.0})
+    target = tmp_path / "shipped"
+    names = pretrained.ship(run, target, grid_n=4, max_frames=2)
+    assert "quality_during_training.csv" in names
+    rows = (target / "quality_during_training.csv").read_text().splitlines()
+    assert rows[0] == "step,epoch,made_up" and [r.split(",")[1] for r in rows[1:]] == ["1", "2", "3"]
+    with Image.open(target / "training.gif") as gif:
+        assert gif.n_frames == 2  # epochs 1 and 3: every second one, ending with the last
+
+
+def test_pretrained_stays_under_25_mb():
+    total = sum(p.stat().st_size for p in pretrained.PRETRAINED_DIR.rglob("*") if p.is_file())
+    assert total < 25 * 1024 * 1024, f"pretrained/ holds {total / 2**20:.1f} MiB"
