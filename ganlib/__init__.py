@@ -24,6 +24,7 @@ _EXPORTS = {
         "minimax_generator_loss",
         "non_saturating_generator_loss",
         "generator_loss",
+        "r1_penalty",
     ],
     "training": ["set_seed", "build_gan", "make_train_step", "train", "read_history", "GANState", "TrainResult"],
     "checkpoints": ["CheckpointError", "restore_checkpoint", "load_generator", "load_config"],

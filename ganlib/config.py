@@ -69,8 +69,8 @@ class DCGANConfig:
         0 (default) trains D on its loss alone. Above 0, D's loss also gets the R1
         penalty of Mescheder et al. (2018), ``r1_gamma / 2 * E ||grad_x D(x)||^2`` over
         the real batch (D's logit), which keeps D from growing steep around the real
-        digits. It costs a second-order gradient: an epoch took about 20% longer on a 2-core CPU.
-        The logged ``disc_loss`` stays the plain BCE loss, comparable across runs.
+        digits. It costs a second-order gradient: an epoch took about 20% longer on a
+        2-core CPU. The logged ``disc_loss`` stays the plain BCE loss, comparable across runs.
     """
 
     latent_dim: int = 100

@@ -83,6 +83,7 @@ def r1_penalty(input_gradients, gamma: float):
     per_image = tf.reduce_sum(tf.square(tf.reshape(g, [tf.shape(g)[0], -1])), axis=1)
     return 0.5 * float(gamma) * tf.reduce_mean(per_image)
 
+
 GENERATOR_LOSSES = {
     "non_saturating": non_saturating_generator_loss,
     "minimax": minimax_generator_loss,

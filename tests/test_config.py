@@ -1,4 +1,5 @@
 import dataclasses
+import json
 
 import pytest
 
@@ -57,12 +58,14 @@ def test_loading_a_corrupt_or_foreign_file_says_so(tmp_path):
         DCGANConfig.load(tmp_path / "other.json")
 
 
-def test_a_config_saved_before_conditional_gans_still_loads():
-    from ganlib.pretrained import PRETRAINED_DIR
-
-    cfg = DCGANConfig.load(PRETRAINED_DIR / "config.json")
-    assert "conditional" not in (PRETRAINED_DIR / "config.json").read_text()
-    assert cfg.conditional is False and cfg.num_classes == 10
+def test_a_config_saved_before_conditional_gans_and_r1_still_loads(tmp_path):
+    # the fields a config.json had before `conditional`, `num_classes` and `r1_gamma` existed
+    old = {k: v for k, v in get_preset("dcgan").to_dict().items()
+           if k not in ("conditional", "num_classes", "r1_gamma")}
+    (tmp_path / "config.json").write_text(json.dumps(old))
+    cfg = DCGANConfig.load(tmp_path / "config.json")
+    assert cfg == get_preset("dcgan")
+    assert cfg.conditional is False and cfg.num_classes == 10 and cfg.r1_gamma == 0.0
 
 
 def test_conditional_preset_is_fast_told_the_digit(tmp_path):
