@@ -29,28 +29,31 @@ def make_generator(cfg: DCGANConfig):
     if cfg.conditional:
         return make_conditional_generator(cfg)
     import keras
+
+    return keras.Sequential([keras.Input(shape=(cfg.latent_dim,), name="z"), *_generator_layers(cfg)],
+                            name="generator")
+
+
+def _generator_layers(cfg: DCGANConfig) -> list:
+    """The generator's layers after its input, shared by the unconditional and the conditional one."""
     from keras import layers
 
     slope = cfg.leaky_relu_slope
     f = cfg.gen_filters
-    return keras.Sequential(
-        [
-            keras.Input(shape=(cfg.latent_dim,), name="z"),
-            layers.Dense(7 * 7 * f, use_bias=False, name="project"),
-            layers.BatchNormalization(name="project_bn"),
-            layers.LeakyReLU(negative_slope=slope, name="project_act"),
-            layers.Reshape((7, 7, f), name="to_7x7"),
-            layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False, name="up_7x7"),
-            layers.BatchNormalization(name="up_7x7_bn"),
-            layers.LeakyReLU(negative_slope=slope, name="up_7x7_act"),
-            layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False, name="up_14x14"),
-            layers.BatchNormalization(name="up_14x14_bn"),
-            layers.LeakyReLU(negative_slope=slope, name="up_14x14_act"),
-            layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
-                                   activation="tanh", name="up_28x28"),
-        ],
-        name="generator",
-    )
+    return [
+        layers.Dense(7 * 7 * f, use_bias=False, name="project"),
+        layers.BatchNormalization(name="project_bn"),
+        layers.LeakyReLU(negative_slope=slope, name="project_act"),
+        layers.Reshape((7, 7, f), name="to_7x7"),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False, name="up_7x7"),
+        layers.BatchNormalization(name="up_7x7_bn"),
+        layers.LeakyReLU(negative_slope=slope, name="up_7x7_act"),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False, name="up_14x14"),
+        layers.BatchNormalization(name="up_14x14_bn"),
+        layers.LeakyReLU(negative_slope=slope, name="up_14x14_act"),
+        layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
+                               activation="tanh", name="up_28x28"),
+    ]
 
 
 def make_discriminator(cfg: DCGANConfig):
@@ -63,23 +66,26 @@ def make_discriminator(cfg: DCGANConfig):
     if cfg.conditional:
         return make_conditional_discriminator(cfg)
     import keras
+
+    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *_discriminator_layers(cfg)],
+                            name="discriminator")
+
+
+def _discriminator_layers(cfg: DCGANConfig) -> list:
+    """The discriminator's layers after its input, shared by the unconditional and the conditional one."""
     from keras import layers
 
     slope = cfg.leaky_relu_slope
-    return keras.Sequential(
-        [
-            keras.Input(shape=IMAGE_SHAPE, name="image"),
-            layers.Conv2D(64, 5, strides=2, padding="same", name="down_14x14"),
-            layers.LeakyReLU(negative_slope=slope, name="down_14x14_act"),
-            layers.Dropout(cfg.dropout, name="down_14x14_drop"),
-            layers.Conv2D(128, 5, strides=2, padding="same", name="down_7x7"),
-            layers.LeakyReLU(negative_slope=slope, name="down_7x7_act"),
-            layers.Dropout(cfg.dropout, name="down_7x7_drop"),
-            layers.Flatten(name="flatten"),
-            layers.Dense(1, name="logit"),
-        ],
-        name="discriminator",
-    )
+    return [
+        layers.Conv2D(64, 5, strides=2, padding="same", name="down_14x14"),
+        layers.LeakyReLU(negative_slope=slope, name="down_14x14_act"),
+        layers.Dropout(cfg.dropout, name="down_14x14_drop"),
+        layers.Conv2D(128, 5, strides=2, padding="same", name="down_7x7"),
+        layers.LeakyReLU(negative_slope=slope, name="down_7x7_act"),
+        layers.Dropout(cfg.dropout, name="down_7x7_drop"),
+        layers.Flatten(name="flatten"),
+        layers.Dense(1, name="logit"),
+    ]
 
 
 def _one_hot_label(cfg: DCGANConfig):
@@ -106,23 +112,12 @@ def make_conditional_generator(cfg: DCGANConfig):
     import keras
     from keras import layers
 
-    slope = cfg.leaky_relu_slope
-    f = cfg.gen_filters
     z = keras.Input(shape=(cfg.latent_dim,), name="z")
     label, one_hot = _one_hot_label(cfg)
     x = layers.Concatenate(name="z_and_label")([z, one_hot])
-    x = layers.Dense(7 * 7 * f, use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
-    x = layers.LeakyReLU(negative_slope=slope, name="project_act")(x)
-    x = layers.Reshape((7, 7, f), name="to_7x7")(x)
-    for filters, stride, size in ((128, 1, 7), (64, 2, 14)):
-        x = layers.Conv2DTranspose(filters, 5, strides=stride, padding="same", use_bias=False,
-                                   name=f"up_{size}x{size}")(x)
-        x = layers.BatchNormalization(name=f"up_{size}x{size}_bn")(x)
-        x = layers.LeakyReLU(negative_slope=slope, name=f"up_{size}x{size}_act")(x)
-    images = layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
-                                    activation="tanh", name="up_28x28")(x)
-    return keras.Model([z, label], images, name="generator")
+    for layer in _generator_layers(cfg):
+        x = layer(x)
+    return keras.Model([z, label], x, name="generator")
 
 
 def make_conditional_discriminator(cfg: DCGANConfig):
@@ -139,21 +134,14 @@ def make_conditional_discriminator(cfg: DCGANConfig):
     import keras
     from keras import layers
 
-    slope = cfg.leaky_relu_slope
     image = keras.Input(shape=IMAGE_SHAPE, name="image")
     label, one_hot = _one_hot_label(cfg)
     label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
     label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
     x = layers.Concatenate(name="image_and_label")([image, label_map])
-    x = layers.Conv2D(64, 5, strides=2, padding="same", name="down_14x14")(x)
-    x = layers.LeakyReLU(negative_slope=slope, name="down_14x14_act")(x)
-    x = layers.Dropout(cfg.dropout, name="down_14x14_drop")(x)
-    x = layers.Conv2D(128, 5, strides=2, padding="same", name="down_7x7")(x)
-    x = layers.LeakyReLU(negative_slope=slope, name="down_7x7_act")(x)
-    x = layers.Dropout(cfg.dropout, name="down_7x7_drop")(x)
-    x = layers.Flatten(name="flatten")(x)
-    logits = layers.Dense(1, name="logit")(x)
-    return keras.Model([image, label], logits, name="discriminator")
+    for layer in _discriminator_layers(cfg):
+        x = layer(x)
+    return keras.Model([image, label], x, name="discriminator")
 
 
 def latent_dim_of(generator) -> int:
