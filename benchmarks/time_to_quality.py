@@ -41,7 +41,8 @@ def worker(recipe: str, seed: int, budget_s: float, max_steps: int | None) -> di
     quiet_tensorflow(onednn=True)
     from ganlib.config import get_preset
     from ganlib.data import load_mnist, make_dataset
-    from ganlib.metrics import quality_probe, reference_digits
+    from ganlib.classifier import reference_digits
+    from ganlib.metrics import quality_probe
     from ganlib.pretrained import classifier_info, load_classifier
     from ganlib.training import build_gan, make_train_step
 

@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import runfolder
 from .config import PRESETS
 from .runtime import quiet_tensorflow
 
@@ -116,7 +117,7 @@ def _check(args) -> None:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {value}")
         if args.resume and not Path(args.out).is_dir():
             raise UsageError(f"--resume needs an existing run folder; {args.out} does not exist")
-        if not args.resume and (Path(args.out) / "checkpoints" / "checkpoint").is_file():
+        if not args.resume and runfolder.has_checkpoint(args.out):
             raise UsageError(f"{args.out} already holds a training run; add --resume or choose a new --out")
     elif args.command == "classifier":
         if args.epochs <= 0:
@@ -146,7 +147,7 @@ def _saved_conditional(folder: str) -> bool | None:
     import json
 
     try:
-        return bool(json.loads((Path(folder) / "config.json").read_text()).get("conditional", False))
+        return bool(json.loads((Path(folder) / runfolder.CONFIG_FILE).read_text()).get("conditional", False))
     except (OSError, ValueError, AttributeError):
         return None
 
@@ -205,11 +206,10 @@ def _train(args) -> int:
     quality = None
     if args.quality_every:
         from . import pretrained
-        from .metrics import quality_probe, reference_digits
+        from .classifier import reference_for
+        from .metrics import quality_probe
 
-        info = pretrained.classifier_info()
-        embedded, labels = load_mnist("embedded", verbose=False)
-        reference, _ = reference_digits(embedded, labels, info["holdout_per_class"], info["seed"])
+        reference = reference_for(pretrained.classifier_info())
         quality = quality_probe(pretrained.load_classifier(), reference)
     training.raise_keyboard_interrupt_on_sigterm()
     verbose = 1 if sys.stdout.isatty() else 2
@@ -268,25 +268,15 @@ def _generator(model: str | None, conditional: bool = False):
 
 
 def _classifier(args) -> int:
-    import json
     import time
 
+    from .classifier import save_classifier, train_classifier
     from .data import load_mnist
-    from .metrics import HOLDOUT_PER_CLASS, make_classifier, train_classifier
 
     images, labels = load_mnist("embedded")
     start = time.perf_counter()
     report = train_classifier(images, labels, epochs=args.epochs, seed=args.seed)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    shipped = make_classifier(args.seed)  # uncompiled: its file holds no optimizer state
-    shipped.set_weights(report.model.get_weights())
-    shipped.save_weights(str(out / "classifier.weights.h5"))
-    info = {"data": "embedded", "seed": args.seed, "epochs": args.epochs,
-            "holdout_per_class": HOLDOUT_PER_CLASS, "train_size": report.train_size,
-            "holdout_size": report.holdout_size, "holdout_accuracy": round(report.holdout_accuracy, 4),
-            "seconds": round(time.perf_counter() - start, 1)}
-    (out / "classifier.json").write_text(json.dumps(info, indent=2) + "\n")
+    out = save_classifier(report, args.out, seconds=time.perf_counter() - start)
     print(f"hold-out accuracy {report.holdout_accuracy:.4f} on {report.holdout_size} digits; wrote {out}")
     return 0
 
@@ -295,22 +285,16 @@ def _evaluate(args) -> int:
     import dataclasses
     import json
 
+    from . import classifier as clf
     from . import pretrained
-    from .checkpoints import load_weights
-    from .data import load_mnist
-    from .metrics import evaluate_generator, make_classifier, reference_digits
+    from .metrics import evaluate_generator
 
     generator = _generator(args.model)
     if args.classifier:
-        info = json.loads((Path(args.classifier) / pretrained.CLASSIFIER_INFO).read_text())
-        classifier = make_classifier(info["seed"])
-        load_weights(classifier, Path(args.classifier) / pretrained.CLASSIFIER_WEIGHTS)
+        info, classifier = clf.read_info(args.classifier), clf.load_classifier_from(args.classifier)
     else:
-        info = pretrained.classifier_info()
-        classifier = pretrained.load_classifier()
-    images, labels = load_mnist("embedded", verbose=False)
-    reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
-    report = evaluate_generator(generator, classifier, reference, n=args.n, seed=args.seed)
+        info, classifier = pretrained.classifier_info(), pretrained.load_classifier()
+    report = evaluate_generator(generator, classifier, clf.reference_for(info), n=args.n, seed=args.seed)
     print(report.table())
     print(f"meets the quality bar (score >= 9, coverage >= 0.98, >= 90% confident, "
           f"Frechet <= 3x floor): {'yes' if report.meets_bar() else 'no'}")

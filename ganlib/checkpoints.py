@@ -6,12 +6,8 @@ section could silently explore an untrained generator (erratum 7). Every restore
 here either restores everything it was asked to or raises :class:`CheckpointError`
 with a message that says what to do.
 
-A training run folder (written by :func:`ganlib.training.train`) holds::
-
-    config.json                  the DCGANConfig of the run
-    checkpoints/                 tf.train.CheckpointManager files: both networks,
-                                 both optimizers, epoch and step counters, noise RNG
-    generator.weights.h5         the final generator (and discriminator) weights
+The files of a run folder (written by :func:`ganlib.training.train`) are named in
+:mod:`ganlib.runfolder`.
 """
 
 from __future__ import annotations
@@ -21,11 +17,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from .config import DCGANConfig
-
-CONFIG_FILE = "config.json"
-CHECKPOINT_SUBDIR = "checkpoints"
-GENERATOR_WEIGHTS = "generator.weights.h5"
-DISCRIMINATOR_WEIGHTS = "discriminator.weights.h5"
+from .runfolder import CHECKPOINT_INDEX, CHECKPOINT_SUBDIR, CONFIG_FILE, GENERATOR_WEIGHTS
 
 
 class CheckpointError(RuntimeError):
@@ -37,7 +29,7 @@ def checkpoint_dir(run_dir: str | Path) -> Path:
     run_dir = Path(run_dir)
     if (run_dir / CHECKPOINT_SUBDIR).is_dir():
         return run_dir / CHECKPOINT_SUBDIR
-    if (run_dir / "checkpoint").is_file():
+    if (run_dir / CHECKPOINT_INDEX).is_file():
         return run_dir
     return run_dir / CHECKPOINT_SUBDIR
 

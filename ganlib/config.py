@@ -16,7 +16,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+#: The generator losses of :data:`ganlib.losses.GENERATOR_LOSSES`, named here so that a
+#: configuration can be checked before TensorFlow starts (DCGANConfig and the toy GAN's).
 GENERATOR_LOSS_VARIANTS = ("non_saturating", "minimax")
+
+
+def check_fields(cfg, counts=(), rates=(), fractions=()) -> None:
+    """Raise ValueError naming the first bad field of a frozen config dataclass.
+
+    counts must be positive integers, rates > 0, fractions in [0, 1); a
+    ``generator_loss`` field must name one of :data:`GENERATOR_LOSS_VARIANTS`.
+    """
+    kind = type(cfg).__name__
+    for name in counts:
+        value = getattr(cfg, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{kind}.{name} must be a positive integer, got {value!r}")
+    for name in rates:
+        if not getattr(cfg, name) > 0:
+            raise ValueError(f"{kind}.{name} must be > 0, got {getattr(cfg, name)!r}")
+    for name in fractions:
+        if not 0.0 <= getattr(cfg, name) < 1.0:
+            raise ValueError(f"{kind}.{name} must lie in [0, 1), got {getattr(cfg, name)!r}")
+    loss = getattr(cfg, "generator_loss", GENERATOR_LOSS_VARIANTS[0])
+    if loss not in GENERATOR_LOSS_VARIANTS:
+        raise ValueError(f"{kind}.generator_loss must be one of {GENERATOR_LOSS_VARIANTS}, got {loss!r}")
 
 
 @dataclass(frozen=True)
@@ -94,27 +118,15 @@ class DCGANConfig:
     r1_gamma: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("latent_dim", "gen_filters", "batch_size", "epochs",
-                     "checkpoint_every", "sample_grid_size", "num_classes"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"DCGANConfig.{name} must be a positive integer, got {value!r}")
-        for name in ("gen_learning_rate", "disc_learning_rate"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"DCGANConfig.{name} must be > 0, got {getattr(self, name)!r}")
-        for name in ("beta_1", "beta_2", "dropout", "label_smoothing", "ema_decay"):
-            if not 0.0 <= getattr(self, name) < 1.0:
-                raise ValueError(f"DCGANConfig.{name} must lie in [0, 1), got {getattr(self, name)!r}")
+        check_fields(self, counts=("latent_dim", "gen_filters", "batch_size", "epochs", "checkpoint_every",
+                                   "sample_grid_size", "num_classes"),
+                     rates=("gen_learning_rate", "disc_learning_rate"),
+                     fractions=("beta_1", "beta_2", "dropout", "label_smoothing", "ema_decay"))
         if not (isinstance(self.r1_gamma, (int, float)) and not isinstance(self.r1_gamma, bool)
                 and self.r1_gamma >= 0):
             raise ValueError(f"DCGANConfig.r1_gamma must be a number >= 0 (0 = no penalty), got {self.r1_gamma!r}")
         if self.leaky_relu_slope < 0:
             raise ValueError(f"DCGANConfig.leaky_relu_slope must be >= 0, got {self.leaky_relu_slope!r}")
-        if self.generator_loss not in GENERATOR_LOSS_VARIANTS:
-            raise ValueError(
-                f"DCGANConfig.generator_loss must be one of {GENERATOR_LOSS_VARIANTS}, "
-                f"got {self.generator_loss!r}"
-            )
         if not isinstance(self.conditional, bool):
             # a JSON "false" or a string "False" must not switch the architecture by truthiness
             raise ValueError(f"DCGANConfig.conditional must be True or False, got {self.conditional!r}")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .latent import lecture_moments, sample_latent
-from .metrics import predict_proba
+from .classifier import predict_proba
 from .models import generate_images, latent_dim_of, num_classes_of
 
 

@@ -1,11 +1,9 @@
 """Numbers for "does this generator draw convincing digits?", each beside its real-digit value.
 
 GAN losses say who is winning the game, not how good the samples are (notebook 07).
-These metrics use a small MNIST classifier instead, trained on half of the embedded
-digits (250 of each class). The other half, which the classifier never saw, is the
-real reference: a classifier is more confident on its own training images and its
-features of them differ from those of any new image, generated or real, so only
-unseen real digits make a fair comparison.
+These metrics judge samples with the small MNIST classifier of
+:mod:`ganlib.classifier`, and compare them with real digits that classifier never
+saw (:func:`ganlib.classifier.reference_digits`).
 
 * classifier score: exp(E_x KL(p(y|x) || p(y))), the Inception Score with an MNIST
   classifier. At most 10; high when each sample is clearly one digit *and* all
@@ -20,7 +18,8 @@ unseen real digits make a fair comparison.
 A conditional generator is also asked for particular digits, so it can be checked
 on whether it draws what it was asked for: :func:`conditional_report` gives the
 share of each asked digit that the classifier reads as that digit, and the full
-confusion matrix (notebook 08).
+confusion matrix (notebook 08). The Parzen-window log-likelihood, an older and
+poorer measure, has a module of its own, :mod:`ganlib.parzen`.
 """
 
 from __future__ import annotations
@@ -29,114 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .classifier import features, predict_proba
+
 CONFIDENCE = 0.9
-FEATURES_LAYER = "features"
-HOLDOUT_PER_CLASS = 250
-
-
-def make_classifier(seed: int = 0):
-    """A small CNN: images (n, 28, 28, 1) in [-1, 1] -> 10 logits.
-
-    Its 128-unit layer named ``features`` feeds the Frechet distance.
-    """
-    import keras
-    from keras import layers
-
-    keras.utils.set_random_seed(seed)
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1), name="image"),
-            layers.Conv2D(32, 3, activation="relu", name="conv1"),
-            layers.MaxPooling2D(name="pool1"),
-            layers.Conv2D(64, 3, activation="relu", name="conv2"),
-            layers.MaxPooling2D(name="pool2"),
-            layers.Flatten(name="flatten"),
-            layers.Dense(128, activation="relu", name=FEATURES_LAYER),
-            layers.Dropout(0.3, name="dropout"),
-            layers.Dense(10, name="logits"),
-        ],
-        name="mnist_classifier",
-    )
-
-
-def split_holdout(labels: np.ndarray, per_class: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (train, holdout) with ``per_class`` held-out digits of each class."""
-    rng = np.random.default_rng(seed)
-    holdout = np.concatenate([
-        rng.choice(np.flatnonzero(labels == d), per_class, replace=False) for d in range(10)
-    ])
-    train = np.setdiff1d(np.arange(len(labels)), holdout)
-    return train, np.sort(holdout)
-
-
-@dataclass
-class ClassifierReport:
-    model: object
-    holdout_accuracy: float
-    holdout_size: int
-    train_size: int
-    epochs: int
-
-
-def train_classifier(images: np.ndarray, labels: np.ndarray, holdout_per_class: int = HOLDOUT_PER_CLASS,
-                     epochs: int = 10, seed: int = 0, verbose: int = 0) -> ClassifierReport:
-    """Train :func:`make_classifier` on real digits, holding out some of each class.
-
-    Parameters
-    ----------
-    images : float32 (n, 28, 28, 1) in [-1, 1]; labels : int (n,) in 0-9
-    holdout_per_class : digits of each class kept out of training; they measure the
-        accuracy and serve as the real reference (:func:`reference_digits`)
-
-    Returns
-    -------
-    ClassifierReport with the model and its accuracy on the held-out digits.
-    """
-    import keras
-
-    train_idx, hold_idx = split_holdout(labels, holdout_per_class, seed)
-    model = make_classifier(seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
-    model.fit(images[train_idx], labels[train_idx], batch_size=64, epochs=epochs, verbose=verbose,
-              shuffle=True)
-    probs = predict_proba(model, images[hold_idx])
-    accuracy = float(np.mean(probs.argmax(axis=1) == labels[hold_idx]))
-    return ClassifierReport(model, accuracy, len(hold_idx), len(train_idx), epochs)
-
-
-def reference_digits(images: np.ndarray, labels: np.ndarray, holdout_per_class: int = HOLDOUT_PER_CLASS,
-                     seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The real digits a classifier trained with the same arguments never saw."""
-    _, hold_idx = split_holdout(labels, holdout_per_class, seed)
-    return images[hold_idx], labels[hold_idx]
-
-
-def _batched(model, images: np.ndarray, batch_size: int) -> np.ndarray:
-    images = np.asarray(images, np.float32)
-    parts = [np.asarray(model(images[i:i + batch_size], training=False))
-             for i in range(0, len(images), batch_size)]
-    return np.concatenate(parts).astype(np.float64)
-
-
-def predict_proba(classifier, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
-    """Class probabilities, float64 (n, 10), rows summing to 1."""
-    logits = _batched(classifier, images, batch_size)
-    logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
-
-
-def features(classifier, images: np.ndarray, batch_size: int = 500) -> np.ndarray:
-    """The classifier's ``features`` activations, float64 (n, 128)."""
-    import keras
-
-    extractor = getattr(classifier, "_ganlib_features", None)
-    if extractor is None:  # built once per classifier: a new model each call would retrace
-        extractor = keras.Model(classifier.inputs[0], classifier.get_layer(FEATURES_LAYER).output)
-        classifier._ganlib_features = extractor
-    return _batched(extractor, images, batch_size)
 
 
 def classifier_score(probs: np.ndarray) -> float:
@@ -403,98 +297,3 @@ def conditional_report(generator, classifier, n_per_digit: int = 500, seed: int 
     asked = np.repeat(np.arange(num_classes, dtype=np.int32), n_per_digit)
     z = sample_latent(len(asked), latent_dim_of(generator), seed=seed)
     return conditional_report_from(predict_proba(classifier, generate_images(generator, z, asked)), asked)
-
-
-# --- Parzen-window log-likelihood (Goodfellow et al. 2014, Table 1; notebook 07) -------------------
-
-#: The sigmas Goodfellow et al.'s code searched: 10 values from 0.1 to 1, evenly spaced in log.
-PARZEN_SIGMAS = np.logspace(-1, 0, 10)
-
-
-def unit_pixels(images: np.ndarray) -> np.ndarray:
-    """Images in [-1, 1] (ganlib's range) as flat pixel values in [0, 1], the scale of the Parzen papers.
-
-    images : array of shape (n, 28, 28, 1) (any shape (n, ...)) in [-1, 1]
-    Returns float64 (n, 784) in [0, 1].
-    """
-    images = np.asarray(images, np.float64)
-    return ((images + 1.0) / 2.0).reshape(len(images), -1)
-
-
-def _logsumexp_rows(a: np.ndarray) -> np.ndarray:
-    top = a.max(axis=1, keepdims=True)
-    return (top + np.log(np.sum(np.exp(a - top), axis=1, keepdims=True)))[:, 0]
-
-
-def _parzen_table(samples: np.ndarray, test: np.ndarray, sigmas: np.ndarray, batch_size: int) -> np.ndarray:
-    """log p(test_j) for every sigma: float64 (len(sigmas), n_test)."""
-    samples = np.asarray(samples, np.float64).reshape(len(samples), -1)
-    test = np.asarray(test, np.float64).reshape(len(test), -1)
-    if samples.shape[1] != test.shape[1]:
-        raise ValueError(f"samples and test points must have the same size, got {samples.shape} and {test.shape}")
-    if len(samples) == 0 or len(test) == 0:
-        raise ValueError("need at least one sample and one test point")
-    sigmas = np.asarray(sigmas, np.float64).reshape(-1)
-    if not np.all(sigmas > 0):
-        raise ValueError(f"sigma must be > 0, got {sigmas}")
-    n, d = samples.shape
-    sample_sq = np.sum(samples ** 2, axis=1)
-    out = np.empty((len(sigmas), len(test)))
-    for start in range(0, len(test), batch_size):
-        x = test[start:start + batch_size]
-        # |x - s|^2 = |x|^2 + |s|^2 - 2 x.s: one matrix product per batch of test points
-        dist = np.sum(x ** 2, axis=1)[:, None] + sample_sq[None, :] - 2.0 * x @ samples.T
-        dist = np.maximum(dist, 0.0)
-        for k, sigma in enumerate(sigmas):
-            # log mean_i N(x; s_i, sigma^2 I), by log-sum-exp: the kernels underflow in 784 dimensions
-            out[k, start:start + len(x)] = (_logsumexp_rows(-dist / (2.0 * sigma ** 2)) - np.log(n)
-                                            - 0.5 * d * np.log(2.0 * np.pi * sigma ** 2))
-    return out
-
-
-def parzen_log_densities(samples: np.ndarray, test: np.ndarray, sigma: float, batch_size: int = 100) -> np.ndarray:
-    """log p(x) of each test point under a Gaussian kernel density estimate built on ``samples``.
-
-    p(x) = (1/n) sum_i N(x; s_i, sigma^2 I), the Parzen window of Goodfellow et al. 2014.
-
-    Parameters
-    ----------
-    samples : (n, ...) array, e.g. :func:`unit_pixels` of generated images; flattened to (n, d)
-    test : (m, ...) array of the same size per row, e.g. :func:`unit_pixels` of real digits
-    sigma : kernel width, > 0, in the units of the data (pixel values in [0, 1] for images)
-    batch_size : test points per matrix product; memory is batch_size * n floats
-
-    Returns
-    -------
-    float64 (m,): log-densities in nats.
-    """
-    return _parzen_table(samples, test, [sigma], batch_size)[0]
-
-
-def parzen_log_likelihood(samples: np.ndarray, test: np.ndarray, sigma: float, batch_size: int = 100) -> float:
-    """Mean log-likelihood (nats) of ``test`` under the Parzen window on ``samples``.
-
-    The number of Table 1 of Goodfellow et al. 2014 (225 +- 2 on MNIST, with 10,000
-    samples and the 10,000 MNIST test digits as pixel values in [0, 1]). Theis, van
-    den Oord & Bethge 2016 explain why it is a poor measure of a generative model:
-    in hundreds of dimensions it needs far more samples than anyone draws, and it
-    ranks blurry or memorised samples high. See notebook 07 and
-    :func:`parzen_log_densities` for the per-point values.
-    """
-    return float(parzen_log_densities(samples, test, sigma, batch_size).mean())
-
-
-def select_parzen_sigma(samples: np.ndarray, validation: np.ndarray, sigmas=PARZEN_SIGMAS,
-                        batch_size: int = 100) -> tuple[float, np.ndarray]:
-    """The kernel width that maximises the mean log-likelihood of a validation set.
-
-    Choose sigma on points that are not the test points (as Goodfellow et al. did),
-    then report :func:`parzen_log_likelihood` on the test points with that sigma.
-
-    Returns
-    -------
-    (best sigma, float64 array of the mean validation log-likelihood for each of ``sigmas``)
-    """
-    sigmas = np.asarray(sigmas, np.float64).reshape(-1)
-    means = _parzen_table(samples, validation, sigmas, batch_size).mean(axis=1)
-    return float(sigmas[int(np.argmax(means))]), means

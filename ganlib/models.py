@@ -30,11 +30,11 @@ def make_generator(cfg: DCGANConfig):
         return make_conditional_generator(cfg)
     import keras
 
-    return keras.Sequential([keras.Input(shape=(cfg.latent_dim,), name="z"), *_generator_layers(cfg)],
+    return keras.Sequential([keras.Input(shape=(cfg.latent_dim,), name="z"), *generator_layers(cfg)],
                             name="generator")
 
 
-def _generator_layers(cfg: DCGANConfig) -> list:
+def generator_layers(cfg: DCGANConfig) -> list:
     """The generator's layers after its input, shared by the unconditional and the conditional one."""
     from keras import layers
 
@@ -67,11 +67,11 @@ def make_discriminator(cfg: DCGANConfig):
         return make_conditional_discriminator(cfg)
     import keras
 
-    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *_discriminator_layers(cfg)],
+    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *discriminator_layers(cfg)],
                             name="discriminator")
 
 
-def _discriminator_layers(cfg: DCGANConfig) -> list:
+def discriminator_layers(cfg: DCGANConfig) -> list:
     """The discriminator's layers after its input, shared by the unconditional and the conditional one."""
     from keras import layers
 
@@ -115,7 +115,7 @@ def make_conditional_generator(cfg: DCGANConfig):
     z = keras.Input(shape=(cfg.latent_dim,), name="z")
     label, one_hot = _one_hot_label(cfg)
     x = layers.Concatenate(name="z_and_label")([z, one_hot])
-    for layer in _generator_layers(cfg):
+    for layer in generator_layers(cfg):
         x = layer(x)
     return keras.Model([z, label], x, name="generator")
 
@@ -139,7 +139,7 @@ def make_conditional_discriminator(cfg: DCGANConfig):
     label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
     label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
     x = layers.Concatenate(name="image_and_label")([image, label_map])
-    for layer in _discriminator_layers(cfg):
+    for layer in discriminator_layers(cfg):
         x = layer(x)
     return keras.Model([image, label], x, name="discriminator")
 

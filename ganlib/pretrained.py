@@ -14,16 +14,15 @@ unconditional model's folder. :func:`ship` and :func:`verify` take the folder.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from .checkpoints import CheckpointError, load_generator, load_weights
+from .checkpoints import CheckpointError, load_generator
+from .classifier import CLASSIFIER_INFO, CLASSIFIER_WEIGHTS, load_classifier_from, read_info
+from .runfolder import CONFIG_FILE, GENERATOR_WEIGHTS
 
 PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
 CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 SUMS_FILE = "SHA256SUMS"
-CLASSIFIER_WEIGHTS = "classifier.weights.h5"
-CLASSIFIER_INFO = "classifier.json"
 RESTORE_HINT = ("restore it with `git checkout -- pretrained/` (or download the repository again); "
                 "pretrained/README.md gives the commands that rebuild every file")
 
@@ -75,8 +74,6 @@ def write_hashes(directory: str | Path = PRETRAINED_DIR) -> Path:
 
 def load_pretrained(directory: str | Path = PRETRAINED_DIR):
     """The shipped generator, hash-checked and ready for inference (``training=False``)."""
-    from .checkpoints import CONFIG_FILE, GENERATOR_WEIGHTS
-
     verify([CONFIG_FILE, GENERATOR_WEIGHTS], directory)
     return load_generator(directory)
 
@@ -89,7 +86,6 @@ def load_pretrained_conditional(directory: str | Path = CONDITIONAL_DIR):
     the way to restore it, when the folder, a file or a hash is missing or wrong, or
     when the folder holds an unconditional model.
     """
-    from .checkpoints import CONFIG_FILE, GENERATOR_WEIGHTS
     from .models import num_classes_of
 
     directory = Path(directory)
@@ -104,20 +100,15 @@ def load_pretrained_conditional(directory: str | Path = CONDITIONAL_DIR):
 
 
 def load_classifier(directory: str | Path = PRETRAINED_DIR):
-    """The shipped MNIST classifier of :mod:`ganlib.metrics`, hash-checked."""
-    from .metrics import make_classifier
-
+    """The shipped MNIST classifier of :mod:`ganlib.classifier`, hash-checked."""
     verify([CLASSIFIER_WEIGHTS, CLASSIFIER_INFO], directory)
-    info = json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
-    model = make_classifier(info.get("seed", 0))
-    load_weights(model, Path(directory) / CLASSIFIER_WEIGHTS)
-    return model
+    return load_classifier_from(directory)
 
 
 def classifier_info(directory: str | Path = PRETRAINED_DIR) -> dict:
     """How the shipped classifier was trained: seed, hold-out size, epochs, hold-out accuracy."""
     verify([CLASSIFIER_INFO], directory)
-    return json.loads((Path(directory) / CLASSIFIER_INFO).read_text())
+    return read_info(directory)
 
 
 def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0,
@@ -136,12 +127,12 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
 
     import tensorflow as tf
 
-    from .checkpoints import (CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, latest_checkpoint,
-                              load_config)
+    from .checkpoints import latest_checkpoint, load_config
     from .latent import sample_latent
     from .models import cycling_labels, generate_images, make_discriminator, make_generator
     from .plotting import save_gif, save_grid
-    from .training import HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR
+    from .runfolder import (DISCRIMINATOR_WEIGHTS, FINAL_GRID, GIF_FILE, HISTORY_FILE, QUALITY_FILE,
+                            SHIPPED_QUALITY_FILE, sample_grids)
 
     run_dir, target = Path(run_dir), Path(target)
     cfg = load_config(run_dir)
@@ -161,19 +152,19 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
         shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
         names.append(HISTORY_FILE)
     if (run_dir / QUALITY_FILE).is_file():
-        shutil.copyfile(run_dir / QUALITY_FILE, target / "quality_during_training.csv")
-        names.append("quality_during_training.csv")
-    frames = sorted((run_dir / SAMPLES_SUBDIR).glob("epoch_*.png"))
+        shutil.copyfile(run_dir / QUALITY_FILE, target / SHIPPED_QUALITY_FILE)
+        names.append(SHIPPED_QUALITY_FILE)
+    frames = sample_grids(run_dir)
     if frames:
         # at most max_frames frames, the last epoch always among them: pretrained/ must stay small
         stride = -(-len(frames) // max_frames)
         kept = frames[::-1][::stride][::-1]
-        save_gif(kept, target / "training.gif", duration_ms=80)
-        names.append("training.gif")
+        save_gif(kept, target / GIF_FILE, duration_ms=80)
+        names.append(GIF_FILE)
     z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
     labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit
-    save_grid(generate_images(generator, z, labels), target / "final_grid.png",
+    save_grid(generate_images(generator, z, labels), target / FINAL_GRID,
               ncols=min(grid_n, cfg.num_classes) if cfg.conditional else None)
-    names.append("final_grid.png")
+    names.append(FINAL_GRID)
     write_hashes(target)
     return names

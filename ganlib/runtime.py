@@ -1,9 +1,10 @@
-"""Starting TensorFlow without its start-up noise.
+"""The setup every notebook calls: TensorFlow started quietly, and the random generators seeded.
 
 The full ``tensorflow`` wheel looks for CUDA while it loads and logs to the process's
 stderr before its own log settings apply, so those lines reach notebook outputs
 and terminals even with ``TF_CPP_MIN_LOG_LEVEL`` set. :func:`quiet_tensorflow`
 imports TensorFlow with stderr pointed at the null device for that moment only.
+:func:`set_seed` seeds Python's, NumPy's and TensorFlow's global generators.
 """
 
 from __future__ import annotations
@@ -55,3 +56,10 @@ def quiet_tensorflow(log_level: int = 3, onednn: bool | None = None):
 
         tf.config.list_physical_devices()  # the CUDA probe logs here
     return tf
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's, NumPy's and TensorFlow's global random generators (through Keras)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)

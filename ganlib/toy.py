@@ -17,16 +17,19 @@ Contents
 * Measuring it: :func:`generate_samples`, :func:`discriminator_probability`,
   :func:`mode_fractions`, :func:`count_modes`.
 * Display: :func:`plot_snapshots` draws histograms of generated points over training.
-* :func:`check_exercise`, which tells a student whether an exercise answer is right.
+
+The exercise checks of notebook 01 live with the others, in :mod:`ganlib.exercises`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
+
+from .config import check_fields
 
 # ---------------------------------------------------------------------------
 # the data distribution
@@ -218,9 +221,6 @@ def kde_density(samples, x, bandwidth: float | None = None) -> np.ndarray:
 # ---------------------------------------------------------------------------
 # a toy GAN
 
-GENERATOR_LOSS_VARIANTS = ("non_saturating", "minimax")
-
-
 @dataclass(frozen=True)
 class ToyGANConfig:
     """Everything that defines a toy GAN run on 1-D data.
@@ -263,18 +263,8 @@ class ToyGANConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("latent_dim", "hidden", "depth", "batch_size", "steps", "disc_steps"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"ToyGANConfig.{name} must be a positive integer, got {value!r}")
-        for name in ("gen_learning_rate", "disc_learning_rate"):
-            if not getattr(self, name) > 0:
-                raise ValueError(f"ToyGANConfig.{name} must be > 0, got {getattr(self, name)!r}")
-        if not 0.0 <= self.beta_1 < 1.0:
-            raise ValueError(f"ToyGANConfig.beta_1 must lie in [0, 1), got {self.beta_1!r}")
-        if self.generator_loss not in GENERATOR_LOSS_VARIANTS:
-            raise ValueError(f"ToyGANConfig.generator_loss must be one of {GENERATOR_LOSS_VARIANTS}, "
-                             f"got {self.generator_loss!r}")
+        check_fields(self, counts=("latent_dim", "hidden", "depth", "batch_size", "steps", "disc_steps"),
+                     rates=("gen_learning_rate", "disc_learning_rate"), fractions=("beta_1",))
 
 
 def _mlp(name: str, input_dim: int, hidden: int, depth: int, seed: int):
@@ -376,6 +366,7 @@ def train_toy_gan(
     import tensorflow as tf
 
     from .losses import GENERATOR_LOSSES, minimax_discriminator_loss
+    from .models import latent_dim_of
 
     if generator is None or discriminator is None:
         fresh_g, fresh_d = build_toy_gan(cfg)
@@ -388,7 +379,7 @@ def train_toy_gan(
     gen_opt.build(generator.trainable_variables)
     disc_opt.build(discriminator.trainable_variables)
 
-    latent_dim = int(generator.inputs[0].shape[-1])
+    latent_dim = latent_dim_of(generator)
     rng = np.random.default_rng([cfg.seed, 1])
     # separate streams: the snapshot noise stays the same whatever the training draws
     snapshot_noise = np.random.default_rng([cfg.seed, 2]).standard_normal((n_snapshot, latent_dim))
@@ -459,8 +450,9 @@ def generate_samples(generator, n: int, seed: int = 0) -> np.ndarray:
 
     Returns float32 array of shape (n,).
     """
-    latent_dim = int(generator.inputs[0].shape[-1])
-    z = np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
+    from .models import latent_dim_of
+
+    z = np.random.default_rng(seed).standard_normal((n, latent_dim_of(generator))).astype(np.float32)
     return np.asarray(generator(z, training=False), dtype=np.float32)[:, 0]
 
 
@@ -572,79 +564,3 @@ def plot_snapshots(result: ToyGANResult, data: GaussianMixture, steps: Sequence[
     axes[0].set_ylabel(f"{label}\ndensity" if label else "density")
     axes[0].legend(fontsize=7, loc="upper left")
     return axes
-
-
-# ---------------------------------------------------------------------------
-# exercises
-
-
-def _uniform_value() -> float:
-    # p_data = U[0, 1], p_g = U[0, 2]: D* = 2/3 on [0, 1], 0 on (1, 2]
-    return math.log(2.0 / 3.0) + 0.5 * math.log(1.0 / 3.0)
-
-
-def _gaussian_d_star(x: np.ndarray) -> np.ndarray:
-    # p_data = N(0, 1), p_g = N(1, 1): p_g / p_data = exp(x - 1/2)
-    return 1.0 / (1.0 + np.exp(x - 0.5))
-
-
-def _feedback_number(answer, expected: float, tol: float) -> str | None:
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return f"expected a number, got {answer!r}"
-    if not math.isfinite(value):
-        return f"expected a finite number, got {value}"
-    if abs(value - expected) > tol:
-        hint = " (the value can never exceed 0)" if value > 0 else ""
-        return (f"{value:.4f} is off{hint}; write V(D*, G) as two integrals, "
-                "one over [0, 1] and one over (1, 2]")
-    return None
-
-
-def _feedback_function(answer, expected: Callable, grid: np.ndarray) -> str | None:
-    if not callable(answer):
-        return f"expected a function of x, got {answer!r}"
-    try:
-        result = answer(grid.copy())
-        if result is None:
-            return "your function returns None; make it return D*(x), one value per x"
-        values = np.asarray(result, dtype=np.float64)
-    except Exception as err:  # a student's function may fail in any way
-        return f"your function raised {type(err).__name__}: {err}"
-    if values.shape != grid.shape:
-        return f"your function should return one value per x, shape {grid.shape}; got shape {values.shape}"
-    worst = np.max(np.abs(values - expected(grid)))
-    if not np.isfinite(worst) or worst > 1e-3:
-        x_bad = grid[np.argmax(np.abs(values - expected(grid)))] if np.isfinite(worst) else grid[0]
-        return (f"at x = {x_bad:.2f} yours gives {float(np.interp(x_bad, grid, values)):.4f}, "
-                f"D* is {float(expected(np.array(x_bad))):.4f}; compute p_g(x) / p_data(x) first")
-    return None
-
-
-EXERCISES = {
-    "uniform_value": "V(D*, G) for p_data = U[0, 1] and p_g = U[0, 2] (a number, in nats)",
-    "gaussian_d_star": "D*(x) for p_data = N(0, 1) and p_g = N(1, 1) (a function of a numpy array x)",
-}
-
-
-def check_exercise(name: str, answer) -> None:
-    """Print ``correct`` or ``not yet: <hint>`` for an exercise of notebook 01.
-
-    Parameters
-    ----------
-    name : one of ``EXERCISES``: ``"uniform_value"`` (answer: a float) or
-        ``"gaussian_d_star"`` (answer: a function taking a float array x and
-        returning D*(x) of the same shape)
-    answer : the student's answer; ``None`` means "not attempted yet"
-    """
-    if name not in EXERCISES:
-        raise ValueError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISES)}")
-    if answer is None:
-        print(f"not yet: replace None with your answer: {EXERCISES[name]}")
-        return
-    if name == "uniform_value":
-        problem = _feedback_number(answer, _uniform_value(), tol=1e-3)
-    else:
-        problem = _feedback_function(answer, _gaussian_d_star, np.linspace(-6.0, 6.0, 241))
-    print("correct" if problem is None else f"not yet: {problem}")

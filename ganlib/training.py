@@ -19,7 +19,6 @@ digit G was asked to draw.
 
 from __future__ import annotations
 
-import csv
 import signal
 import time
 from dataclasses import dataclass, field
@@ -35,19 +34,10 @@ from .latent import sample_latent
 from .losses import GENERATOR_LOSSES, minimax_discriminator_loss, r1_penalty
 from .models import check_labels, cycling_labels, generate_images, make_discriminator, make_generator
 from .plotting import save_gif, save_grid
-
-HISTORY_FILE = "losses.csv"
-HISTORY_COLUMNS = ("step", "epoch", "gen_loss", "disc_loss", "d_real", "d_fake")
-QUALITY_FILE = "quality.csv"
-SAMPLES_SUBDIR = "samples"
-GIF_FILE = "training.gif"
-
-
-def set_seed(seed: int) -> None:
-    """Seed Python's, NumPy's and TensorFlow's global random generators."""
-    import keras
-
-    keras.utils.set_random_seed(seed)
+from .runfolder import (CHECKPOINT_SUBDIR, CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, GIF_FILE,
+                        HISTORY_COLUMNS, HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR, append_rows, read_history,
+                        sample_grid_name, sample_grids, truncate_rows)
+from .runtime import set_seed
 
 
 @dataclass
@@ -132,11 +122,11 @@ def make_train_step(state: GANState):
     and with ``cfg.r1_gamma > 0`` also ``r1_penalty``, the R1 term added to D's loss
     (``disc_loss`` itself stays the plain BCE loss).
 
-    A conditional state (``cfg.conditional``) needs ``labels``, int (batch,), the
-    real images' digits. After the latent vectors the step draws one random digit
-    per fake from the same noise generator, uniform over 0 .. num_classes - 1, and
-    gives those digits to G (what to draw) and to D with the fakes (what it should
-    see). An unconditional step draws exactly what it drew before labels existed.
+    The variations are helpers beside the step, each printable on its own:
+    :func:`draw_fake_labels` and :func:`with_labels` (a conditional GAN, which needs
+    ``labels``, int (batch,), the real images' digits), :func:`score_real` (D's logits
+    on the real batch and the R1 penalty) and :func:`update_weight_average` (the EMA
+    generator).
     """
     cfg = state.cfg
     generator, discriminator = state.generator, state.discriminator
@@ -146,44 +136,20 @@ def make_train_step(state: GANState):
     def train_step(images, labels=None):
         # the fake batch matches the real batch, whatever its size (erratum 5)
         noise = state.noise.normal([tf.shape(images)[0], cfg.latent_dim])
-        if cfg.conditional:
-            if labels is None:
-                raise ValueError("a conditional GAN's train step needs the real images' labels: "
-                                 "train_step(images, labels)")
-            # each fake gets a random digit to draw, and D judges it as that digit
-            fake_labels = state.noise.uniform([tf.shape(images)[0]], 0, cfg.num_classes, dtype=tf.int32)
-            gen_inputs, real_inputs = [noise, fake_labels], [images, labels]
-        elif labels is not None:
-            raise ValueError("labels were given to an unconditional GAN's train step; leave them out")
-        else:
-            fake_labels = None
-            gen_inputs, real_inputs = noise, images
+        fake_labels = draw_fake_labels(state, images, labels)  # None unless conditional
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            fakes = generator(gen_inputs, training=True)
-            with tf.GradientTape(watch_accessed_variables=False) as input_tape:
-                input_tape.watch(images)  # for the R1 penalty: D's slope at the real images
-                real_logits = discriminator(real_inputs, training=True)
-            fake_logits = discriminator([fakes, fake_labels] if cfg.conditional else fakes, training=True)
+            fakes = generator(with_labels(noise, fake_labels), training=True)
+            real_logits, penalty = score_real(discriminator, images, labels, cfg.r1_gamma)
+            fake_logits = discriminator(with_labels(fakes, fake_labels), training=True)
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
-            if cfg.r1_gamma > 0:
-                # taken inside disc_tape, so D's update also follows this gradient's gradient;
-                # the gradient of the logits (batch, 1) is that of their sum: row i is grad D(x_i)
-                penalty = r1_penalty(input_tape.gradient(real_logits, images), cfg.r1_gamma)
-                disc_objective = disc_loss + penalty
-            else:
-                disc_objective = disc_loss
+            disc_objective = disc_loss if penalty is None else disc_loss + penalty
         gen_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
         disc_grads = disc_tape.gradient(disc_objective, discriminator.trainable_variables)
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
         if state.ema_generator is not None:
-            # warm-up: an average over the first k steps may not reach back before step 0,
-            # where the weights are random (the num_updates rule of tf.train.ExponentialMovingAverage)
-            step = tf.cast(state.step, tf.float32)
-            decay = tf.minimum(cfg.ema_decay, (1.0 + step) / (10.0 + step))
-            for average, weight in zip(state.ema_generator.weights, generator.weights):
-                average.assign(decay * average + (1.0 - decay) * weight)
+            update_weight_average(state.ema_generator, generator, cfg.ema_decay, state.step)
         state.step.assign_add(1)
         values = {
             "gen_loss": gen_loss,
@@ -191,11 +157,65 @@ def make_train_step(state: GANState):
             "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
             "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
         }
-        if cfg.r1_gamma > 0:
+        if penalty is not None:
             values["r1_penalty"] = penalty
         return values
 
     return train_step
+
+
+def draw_fake_labels(state: GANState, images, labels):
+    """The digits G is asked to draw in this step: int32 (batch,), or None for an unconditional GAN.
+
+    Drawn after the latent vectors, from the same noise generator, uniform over
+    0 .. num_classes - 1, so an unconditional step draws exactly what it drew before
+    labels existed. D then judges each fake as the digit G was asked for.
+    """
+    cfg = state.cfg
+    if not cfg.conditional:
+        if labels is not None:
+            raise ValueError("labels were given to an unconditional GAN's train step; leave them out")
+        return None
+    if labels is None:
+        raise ValueError("a conditional GAN's train step needs the real images' labels: "
+                         "train_step(images, labels)")
+    return state.noise.uniform([tf.shape(images)[0]], 0, cfg.num_classes, dtype=tf.int32)
+
+
+def with_labels(x, labels):
+    """A network's input: ``x`` alone, or ``[x, labels]`` for a conditional network."""
+    return x if labels is None else [x, labels]
+
+
+def score_real(discriminator, images, labels, r1_gamma: float):
+    """D's logits (batch, 1) on the real batch, and the R1 penalty on its slope there.
+
+    The penalty (:func:`ganlib.losses.r1_penalty`) is None when ``r1_gamma`` is 0. It
+    needs grad_x D(x) at the real images, so this function watches them with a tape
+    of its own. One D pass gives both the logits and that gradient: a second pass
+    would draw new dropout masks. Called inside D's tape, D's update then also follows
+    the gradient of this gradient (second order).
+    """
+    with tf.GradientTape(watch_accessed_variables=False) as input_tape:
+        input_tape.watch(images)
+        logits = discriminator(with_labels(images, labels), training=True)
+    if r1_gamma == 0:
+        return logits, None
+    # the gradient of the logits (batch, 1) is that of their sum: row i is grad D(x_i)
+    return logits, r1_penalty(input_tape.gradient(logits, images), r1_gamma)
+
+
+def update_weight_average(average, model, decay: float, step) -> None:
+    """Move each weight of ``average`` towards ``model``'s: a <- d a + (1 - d) w (the EMA generator).
+
+    Warm-up: the decay is min(decay, (1 + step) / (10 + step)), so an average over the
+    first steps does not reach back before step 0, where the weights are random (the
+    num_updates rule of tf.train.ExponentialMovingAverage).
+    """
+    step = tf.cast(step, tf.float32)
+    decay = tf.minimum(decay, (1.0 + step) / (10.0 + step))
+    for a, w in zip(average.weights, model.weights):
+        a.assign(decay * a + (1.0 - decay) * w)
 
 
 @dataclass
@@ -245,10 +265,10 @@ def train(
     ----------
     cfg : DCGANConfig
     images : float32 array of shape (n, 28, 28, 1) in [-1, 1] (from ``load_mnist``)
-    out_dir : folder for the run, created if needed: ``config.json``,
-        ``checkpoints/``, ``losses.csv`` (one row per step), ``samples/epoch_NNN.png``
-        (the same latent points every epoch), ``training.gif`` and the final
-        ``generator.weights.h5`` / ``discriminator.weights.h5``.
+    out_dir : folder for the run, created if needed (:mod:`ganlib.runfolder` lists its
+        files): ``config.json``, ``checkpoints/``, ``losses.csv`` (one row per step),
+        ``samples/epoch_NNN.png`` (the same latent points every epoch), ``training.gif``
+        and the final ``generator.weights.h5`` / ``discriminator.weights.h5``.
     epochs : train until this many epochs are complete in total (default ``cfg.epochs``)
     max_steps : stop once the run has made this many steps in total, even inside an
         epoch (a resume then continues that epoch with its next batch)
@@ -265,10 +285,143 @@ def train(
     Interrupting (Ctrl-C, or SIGTERM when run from the command line) saves a
     checkpoint and the losses so far before the interruption propagates.
     """
-    import keras
-
     out = Path(out_dir)
     total_epochs = cfg.epochs if epochs is None else epochs
+    labels = _checked_arguments(cfg, images, labels, total_epochs, max_steps)
+    _prepare_run_dir(out, cfg, resume)
+    state = build_gan(cfg)
+    log = _RunLog(out, state)
+    if resume:
+        log.restore(verbose)
+    train_step = make_train_step(state)
+    steps_per_epoch = len(images) // cfg.batch_size
+    result = TrainResult(out_dir=out, state=state)
+    start = time.perf_counter()
+    try:
+        for epoch in range(int(state.epoch), total_epochs):
+            if log.reached(max_steps):
+                break
+            epoch_start = time.perf_counter()
+            complete = _train_epoch(train_step, state, images, labels, epoch, steps_per_epoch, log,
+                                    max_steps, verbose, total_epochs)
+            if complete:
+                end_of_epoch(state, log, epoch + 1, quality, quality_every)
+                result.epochs_run.append(epoch + 1)
+            else:  # max_steps reached inside the epoch
+                result.stopped_early = True
+                log.save()
+            if verbose == 2:
+                print(f"epoch {epoch + 1}/{total_epochs}: step {int(state.step)}, "
+                      f"{time.perf_counter() - epoch_start:.1f} s, {log.last_losses()}", flush=True)
+            if not complete:
+                break
+        log.save()
+    except KeyboardInterrupt:
+        log.save()
+        print(f"\ninterrupted at step {int(state.step)}; checkpoint saved. "
+              f"Continue with resume=True (command line: --resume).")
+        raise
+    result.gif = _save_final_model(state, out)
+    result.steps = int(state.step)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _train_epoch(train_step, state: GANState, images, labels, epoch: int, steps_per_epoch: int,
+                 log: "_RunLog", max_steps: int | None, verbose: int, total_epochs: int) -> bool:
+    """Run the batches of one epoch (0-based ``epoch``) that are not done yet; True if it completed.
+
+    A run stopped inside this epoch skips the batches it already trained on: the
+    epoch's order is fixed by the seed, so the resumed run equals an uninterrupted one.
+    """
+    import keras
+
+    if verbose == 1:
+        print(f"Epoch {epoch + 1}/{total_epochs}")
+    bar = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose == 1 else 0,
+                              stateful_metrics=list(HISTORY_COLUMNS[2:]))
+    done = int(state.step) - epoch * steps_per_epoch
+    if not 0 < done < steps_per_epoch:
+        done = 0
+    bar.update(done)
+    for batch in make_dataset(images, state.cfg, epoch, labels).skip(done):
+        # a conditional run's batches are (images, labels) pairs
+        values = {k: float(v) for k, v in
+                  (train_step(*batch) if labels is not None else train_step(batch)).items()}
+        log.record(epoch + 1, values)
+        bar.add(1, values=list(values.items()))
+        done += 1
+        if log.reached(max_steps):
+            break
+    return done == steps_per_epoch
+
+
+def end_of_epoch(state: GANState, log: "_RunLog", epoch: int, quality=None, quality_every: int = 1) -> None:
+    """What happens after a complete epoch (1-based ``epoch``): count it, draw the sample grid
+    (a frame of training.gif), measure quality every ``quality_every`` epochs, write the
+    losses, and save a checkpoint every ``cfg.checkpoint_every`` epochs."""
+    cfg = state.cfg
+    state.epoch.assign(epoch)
+    grid_columns = min(cfg.num_classes, cfg.sample_grid_size) if cfg.conditional else None
+    save_grid(generate_images(state.sampler, fixed_latent(cfg), fixed_labels(cfg)),
+              log.out / SAMPLES_SUBDIR / sample_grid_name(epoch), ncols=grid_columns)
+    if quality is not None and epoch % quality_every == 0:
+        measured = quality(state.sampler)
+        append_rows(log.out / QUALITY_FILE, ["step", "epoch", *measured],
+                    [(int(state.step), epoch, *measured.values())])
+    if epoch % cfg.checkpoint_every == 0:
+        log.save()
+    else:
+        log.write_losses()
+
+
+class _RunLog:
+    """The losses of a run not yet written to losses.csv, and its checkpoints."""
+
+    def __init__(self, out: Path, state: GANState):
+        self.out, self.state = out, state
+        self.checkpoint = state.checkpoint()
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(out / CHECKPOINT_SUBDIR), max_to_keep=2)
+        self.rows: list[tuple] = []
+        self.last: dict[str, float] = {}
+        self.saved_step = -1
+
+    def restore(self, verbose: int) -> None:
+        """Continue from the newest checkpoint; drop table rows written after it."""
+        restored = ckpt.restore_checkpoint(self.checkpoint, self.out)
+        step = int(self.state.step)
+        truncate_rows(self.out / HISTORY_FILE, step)
+        truncate_rows(self.out / QUALITY_FILE, step)
+        self.saved_step = step
+        if verbose:
+            print(f"resumed from {Path(restored).name}: {int(self.state.epoch)} epochs, {step} steps done")
+
+    def reached(self, max_steps: int | None) -> bool:
+        return max_steps is not None and int(self.state.step) >= max_steps
+
+    def record(self, epoch: int, values: dict[str, float]) -> None:
+        self.rows.append((int(self.state.step), epoch, *(values[k] for k in HISTORY_COLUMNS[2:])))
+        self.last = values
+
+    def last_losses(self) -> str:
+        """The newest step's losses, for the one-line-per-epoch report."""
+        return f"gen_loss {self.last['gen_loss']:.3f}, disc_loss {self.last['disc_loss']:.3f}"
+
+    def write_losses(self) -> None:
+        append_rows(self.out / HISTORY_FILE, HISTORY_COLUMNS, self.rows)
+        self.rows = []
+
+    def save(self) -> None:
+        """Write the losses and, unless this step is saved already, a checkpoint."""
+        self.write_losses()
+        step = int(self.state.step)
+        if step != self.saved_step:
+            self.manager.save(checkpoint_number=step)
+            self.saved_step = step
+
+
+def _checked_arguments(cfg: DCGANConfig, images, labels, total_epochs: int, max_steps: int | None):
+    """Refuse arguments :func:`train` cannot use; return the labels checked (or None)."""
     if total_epochs <= 0:
         raise ValueError(f"epochs must be positive, got {total_epochs}")
     if max_steps is not None and max_steps <= 0:
@@ -279,103 +432,18 @@ def train(
     if not cfg.conditional and labels is not None:
         raise ValueError("labels are only used by a conditional GAN: leave them out, or train with "
                          "dataclasses.replace(cfg, conditional=True)")
-    if labels is not None:
-        labels = check_labels(labels, len(images), cfg.num_classes, of="images")
-    _prepare_run_dir(out, cfg, resume)
+    return None if labels is None else check_labels(labels, len(images), cfg.num_classes, of="images")
 
-    state = build_gan(cfg)
-    checkpoint = state.checkpoint()
-    manager = tf.train.CheckpointManager(checkpoint, str(out / ckpt.CHECKPOINT_SUBDIR), max_to_keep=2)
-    if resume:
-        restored = ckpt.restore_checkpoint(checkpoint, out)
-        _truncate_history(out / HISTORY_FILE, int(state.step))
-        _truncate_history(out / QUALITY_FILE, int(state.step))
-        if verbose:
-            print(f"resumed from {Path(restored).name}: {int(state.epoch)} epochs, {int(state.step)} steps done")
-    train_step = make_train_step(state)
-    z_fixed, labels_fixed = fixed_latent(cfg), fixed_labels(cfg)
-    grid_columns = min(cfg.num_classes, cfg.sample_grid_size) if cfg.conditional else None
-    steps_per_epoch = len(images) // cfg.batch_size
-    result = TrainResult(out_dir=out, state=state)
-    start = time.perf_counter()
-    rows: list[tuple] = []
-    saved_step = int(state.step) if resume else -1
 
-    def reached_max_steps() -> bool:
-        return max_steps is not None and int(state.step) >= max_steps
-
-    def save_progress() -> None:
-        nonlocal saved_step
-        _append_history(out / HISTORY_FILE, rows)
-        rows.clear()
-        if int(state.step) != saved_step:
-            manager.save(checkpoint_number=int(state.step))
-            saved_step = int(state.step)
-
-    try:
-        for epoch in range(int(state.epoch), total_epochs):
-            if reached_max_steps():
-                break
-            if verbose == 1:
-                print(f"Epoch {epoch + 1}/{total_epochs}")
-            bar = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose == 1 else 0,
-                                      stateful_metrics=list(HISTORY_COLUMNS[2:]))
-            epoch_start = time.perf_counter()
-            # a run stopped inside this epoch skips the batches it already trained on: the
-            # epoch's order is fixed by the seed, so the resumed run equals an uninterrupted one
-            done = int(state.step) - epoch * steps_per_epoch
-            if not 0 < done < steps_per_epoch:
-                done = 0
-            bar.update(done)
-            for batch in make_dataset(images, cfg, epoch, labels).skip(done):
-                # a conditional run's batches are (images, labels) pairs
-                values = {k: float(v) for k, v in
-                          (train_step(*batch) if labels is not None else train_step(batch)).items()}
-                rows.append((int(state.step), epoch + 1, *(values[k] for k in HISTORY_COLUMNS[2:])))
-                bar.add(1, values=list(values.items()))
-                done += 1
-                if reached_max_steps():
-                    break
-            complete = done == steps_per_epoch
-            if complete:
-                state.epoch.assign(epoch + 1)
-                result.epochs_run.append(epoch + 1)
-                save_grid(generate_images(state.sampler, z_fixed, labels_fixed),
-                          out / SAMPLES_SUBDIR / f"epoch_{epoch + 1:03d}.png", ncols=grid_columns)
-                if quality is not None and (epoch + 1) % quality_every == 0:
-                    _append_table(out / QUALITY_FILE, int(state.step), epoch + 1, quality(state.sampler))
-            else:
-                result.stopped_early = True
-            if not complete or (epoch + 1) % cfg.checkpoint_every == 0:
-                save_progress()
-            else:
-                _append_history(out / HISTORY_FILE, rows)
-                rows.clear()
-            if verbose == 2:
-                print(f"epoch {epoch + 1}/{total_epochs}: step {int(state.step)}, "
-                      f"{time.perf_counter() - epoch_start:.1f} s, gen_loss {values['gen_loss']:.3f}, "
-                      f"disc_loss {values['disc_loss']:.3f}", flush=True)
-            if not complete:
-                break
-        save_progress()
-    except KeyboardInterrupt:
-        save_progress()
-        print(f"\ninterrupted at step {int(state.step)}; checkpoint saved. "
-              f"Continue with resume=True (command line: --resume).")
-        raise
-
-    state.sampler.save_weights(str(out / ckpt.GENERATOR_WEIGHTS))
-    state.discriminator.save_weights(str(out / ckpt.DISCRIMINATOR_WEIGHTS))
-    frames = sorted((out / SAMPLES_SUBDIR).glob("epoch_*.png"))
-    if frames:
-        result.gif = save_gif(frames, out / GIF_FILE)
-    result.steps = int(state.step)
-    result.seconds = time.perf_counter() - start
-    return result
+def _save_final_model(state: GANState, out: Path) -> Path | None:
+    """Write the final weights and training.gif; return the GIF's path (None without sample grids)."""
+    state.sampler.save_weights(str(out / GENERATOR_WEIGHTS))
+    state.discriminator.save_weights(str(out / DISCRIMINATOR_WEIGHTS))
+    frames = sample_grids(out)
+    return save_gif(frames, out / GIF_FILE) if frames else None
 
 
 def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:
-    config_path = out / ckpt.CONFIG_FILE
     if resume:
         saved = ckpt.load_config(out)
         differing = [k for k, v in cfg.to_dict().items() if k != "epochs" and saved.to_dict()[k] != v]
@@ -394,57 +462,7 @@ def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:
     if not resume:
         (out / HISTORY_FILE).unlink(missing_ok=True)
         (out / QUALITY_FILE).unlink(missing_ok=True)
-    cfg.save(config_path)
-
-
-def _append_history(path: Path, rows: list[tuple]) -> None:
-    new = not path.exists()
-    with path.open("a", newline="") as f:
-        writer = csv.writer(f)
-        if new:
-            writer.writerow(HISTORY_COLUMNS)
-        for row in rows:
-            writer.writerow([row[0], row[1], *(f"{v:.6g}" for v in row[2:])])
-
-
-def _append_table(path: Path, step: int, epoch: int, values: dict[str, float]) -> None:
-    new = not path.exists()
-    with path.open("a", newline="") as f:
-        writer = csv.writer(f)
-        if new:
-            writer.writerow(["step", "epoch", *values])
-        writer.writerow([step, epoch, *(f"{float(v):.6g}" for v in values.values())])
-
-
-def _truncate_history(path: Path, last_step: int) -> None:
-    """Drop loss rows newer than the restored checkpoint, so the history matches it."""
-    if not path.exists():
-        return
-    with path.open(newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        kept = [row for row in reader if row and int(row[0]) <= last_step]
-    with path.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header or HISTORY_COLUMNS)
-        writer.writerows(kept)
-
-
-def read_history(path: str | Path) -> dict[str, np.ndarray]:
-    """Read ``losses.csv`` of a run (or the run folder), or ``quality.csv``, into a dict of column arrays."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / HISTORY_FILE
-    with path.open(newline="") as f:
-        reader = csv.DictReader(f)
-        rows = list(reader)
-        columns = reader.fieldnames or list(HISTORY_COLUMNS)
-    out = {}
-    for name in columns:
-        values = [row[name] for row in rows]
-        dtype = np.int64 if name in ("step", "epoch") else np.float64
-        out[name] = np.array(values, dtype=dtype)
-    return out
+    cfg.save(out / CONFIG_FILE)
 
 
 def raise_keyboard_interrupt_on_sigterm() -> None:

@@ -19,7 +19,8 @@ import numpy as np
 
 from .explore import sweep_images
 from .latent import INTERPOLATION_METHODS, interpolate
-from .metrics import digit_histogram, predict_proba
+from .classifier import predict_proba
+from .metrics import digit_histogram
 from .models import generate_images, num_classes_of
 from .plotting import grid_png_bytes
 
@@ -140,40 +141,48 @@ class LatentExplorer(widgets.VBox):
 
     def __init__(self, generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
                  seed: int = 0, n: int = 64, mean_range: float = 10.0, max_std: float = 10.0):
-        mean_slider, std_slider, seed_slider, size_slider = _sweep_sliders(mean_scale, std_scale, seed, n,
-                                                                           mean_range, max_std)
-        image = widgets.Image(format="png")
-        label = widgets.HTML()
-        controls = widgets.HBox([widgets.VBox([mean_slider, std_slider]),
-                                 widgets.VBox([seed_slider, size_slider])])
-        super().__init__([controls, label, image])
+        sliders = _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std)
+        self.mean_slider, self.std_slider, self.seed_slider, self.size_slider = sliders
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        controls = widgets.HBox([*(widgets.VBox([c]) for c in self._extra_controls()), widgets.VBox([self.mean_slider, self.std_slider]),
+                                 widgets.VBox([self.seed_slider, self.size_slider])])
+        super().__init__([controls, self.label, self.image])
         self.generator, self.classifier = generator, classifier
-        self.mean_slider, self.std_slider = mean_slider, std_slider
-        self.seed_slider, self.size_slider = seed_slider, size_slider
-        self.image, self.label = image, label
         self.redraw()
-        for slider in (mean_slider, std_slider, seed_slider, size_slider):
-            slider.observe(self.redraw, names="value")
+        for control in (*self._extra_controls(), *sliders):
+            control.observe(self.redraw, names="value")
 
     def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
         return (f"LatentExplorer(mean_scale={self.mean_slider.value}, std_scale={self.std_slider.value}, "
                 f"seed={self.seed_slider.value}, n={self.size_slider.value}): "
                 "run the notebook in Jupyter to move the sliders")
 
+    def _extra_controls(self) -> list:
+        """Controls shown before the sliders (none here; the digit dropdown of a conditional explorer)."""
+        return []
+
+    def _digit(self) -> int | None:
+        """The digit asked of a conditional generator; None for an unconditional one."""
+        return None
+
+    def _classifier_text(self, images: np.ndarray) -> str:
+        """What the label says of the shown images when there is a classifier."""
+        return _label_text(predict_proba(self.classifier, images))
+
     def redraw(self, change=None) -> None:
-        """Draw the grid for the sliders' current values."""
-        n = self.size_slider.value
+        """Draw the grid for the controls' current values."""
         z, images, png = _sweep_view(self.generator, self.mean_slider.value, self.std_slider.value,
-                                     self.seed_slider.value, n)
+                                     self.seed_slider.value, self.size_slider.value, digit=self._digit())
         text = _norm_text(z)
         if self.classifier is not None:
-            text += "<br>" + _label_text(predict_proba(self.classifier, images))
+            text += "<br>" + self._classifier_text(images)
         self.image.value = png
         self.label.value = text
 
 
-class ConditionalExplorer(widgets.VBox):
-    """The widget :func:`conditional_explorer` returns.
+class ConditionalExplorer(LatentExplorer):
+    """The widget :func:`conditional_explorer` returns: a :class:`LatentExplorer` with a digit dropdown.
 
     Attributes
     ----------
@@ -193,21 +202,10 @@ class ConditionalExplorer(widgets.VBox):
                              "DCGANConfig(conditional=True); use latent_explorer for this one")
         if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit < num_classes:
             raise ValueError(f"digit must be an integer from 0 to {num_classes - 1}, got {digit!r}")
-        sliders = _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std)
-        self.mean_slider, self.std_slider, self.seed_slider, self.size_slider = sliders
         self.digit_dropdown = widgets.Dropdown(options=list(range(num_classes)), value=int(digit),
                                                description="digit", style={"description_width": "8em"},
                                                layout=widgets.Layout(width="16em"))
-        self.image = widgets.Image(format="png")
-        self.label = widgets.HTML()
-        controls = widgets.HBox([widgets.VBox([self.digit_dropdown]),
-                                 widgets.VBox([self.mean_slider, self.std_slider]),
-                                 widgets.VBox([self.seed_slider, self.size_slider])])
-        super().__init__([controls, self.label, self.image])
-        self.generator, self.classifier = generator, classifier
-        self.redraw()
-        for control in (self.digit_dropdown, *sliders):
-            control.observe(self.redraw, names="value")
+        super().__init__(generator, classifier, mean_scale, std_scale, seed, n, mean_range, max_std)
 
     def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
         # ipywidgets cuts this text at 110 characters
@@ -215,17 +213,16 @@ class ConditionalExplorer(widgets.VBox):
                 f"std={self.std_slider.value}, seed={self.seed_slider.value}, n={self.size_slider.value}): "
                 "run it in Jupyter to use it")
 
-    def redraw(self, change=None) -> None:
-        """Draw the grid for the dropdown's digit and the sliders' current values."""
-        n, digit = self.size_slider.value, self.digit_dropdown.value
-        z, images, png = _sweep_view(self.generator, self.mean_slider.value, self.std_slider.value,
-                                     self.seed_slider.value, n, digit=digit)
-        text = _norm_text(z)
-        if self.classifier is not None:
-            hits = int(np.sum(predict_proba(self.classifier, images).argmax(axis=1) == digit))
-            text += f"<br>classifier: {hits} of {n} images are a {digit}"
-        self.image.value = png
-        self.label.value = text
+    def _extra_controls(self) -> list:
+        return [self.digit_dropdown]
+
+    def _digit(self) -> int:
+        return self.digit_dropdown.value
+
+    def _classifier_text(self, images: np.ndarray) -> str:
+        digit = self._digit()
+        hits = int(np.sum(predict_proba(self.classifier, images).argmax(axis=1) == digit))
+        return f"classifier: {hits} of {len(images)} images are a {digit}"
 
 
 class InterpolationExplorer(widgets.VBox):

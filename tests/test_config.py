@@ -85,3 +85,12 @@ def test_r1_gamma_must_be_a_non_negative_number(bad):
 def test_dcgan_r1_preset_is_dcgan_without_dropout_with_r1_and_ema():
     cfg = get_preset("dcgan_r1")
     assert cfg == dataclasses.replace(PRESETS["dcgan"], dropout=0.0, r1_gamma=1.0, ema_decay=0.999, epochs=200)
+
+
+def test_generator_loss_variants_are_the_losses_ganlib_has():
+    from ganlib import losses, toy
+    from ganlib.config import GENERATOR_LOSS_VARIANTS
+
+    assert set(GENERATOR_LOSS_VARIANTS) == set(losses.GENERATOR_LOSSES)
+    for variant in GENERATOR_LOSS_VARIANTS:  # the toy GAN of notebook 01 takes the same ones
+        assert toy.ToyGANConfig(generator_loss=variant).generator_loss == variant

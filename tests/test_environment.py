@@ -5,8 +5,7 @@ what a student installs and runs. These tests fail as soon as one drifts: a pack
 added to one file only, a lower bound raised in one place, or a test command in
 README.md that is no longer the one CI runs.
 
-PyYAML is not a dependency of ganlib, so environment.yml is read with the small
-parser below, which understands the subset of YAML that conda environment files use.
+environment.yml is read with PyYAML, a test dependency (``pip install -e ".[test]"``).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = ROOT / "pyproject.toml"
@@ -46,62 +46,26 @@ def split_spec(spec: str) -> tuple[str, str | None]:
     return normalise(match.group(1)), bound.group(1) if bound else None
 
 
-def _strip_comment(line: str) -> str:
-    # YAML comments start at a '#' that begins the line or follows whitespace
-    return re.sub(r"(^|\s)#.*$", "", line).rstrip()
-
-
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
-
-
 def parse_environment(text: str) -> dict:
-    """Read a conda environment file.
+    """Read a conda environment file with PyYAML.
 
     Returns ``{"name": str | None, "channels": [...], "conda": [...], "pip": [...]}``,
-    the last three lists of strings as written. Raises ValueError on anything outside
-    the subset conda environment files use, rather than guessing.
+    the last three lists of strings as written. Raises ValueError when the file is not
+    the shape conda environment files have (a mapping whose dependencies are strings
+    and at most one ``pip:`` list).
     """
-    result: dict = {"name": None, "channels": [], "conda": [], "pip": []}
-    section = None  # top-level key whose list we are in
-    pip_indent = None  # indentation of the "- pip:" item while inside its list
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = _strip_comment(raw)
-        if not line.strip():
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        body = line.strip()
-        if indent == 0 and not body.startswith("-"):
-            key, sep, value = body.partition(":")
-            if not sep:
-                raise ValueError(f"environment.yml line {number}: expected 'key: value', got {raw!r}")
-            key, value = key.strip(), _unquote(value)
-            section, pip_indent = key, None
-            if key == "name":
-                result["name"] = value
-            elif value:
-                raise ValueError(f"environment.yml line {number}: unexpected inline value for {key!r}")
-            continue
-        if not body.startswith("- "):
-            raise ValueError(f"environment.yml line {number}: expected a list item, got {raw!r}")
-        item = _unquote(body[2:])
-        if pip_indent is not None and indent > pip_indent:
-            result["pip"].append(item)
-            continue
-        pip_indent = None
-        if section == "channels":
-            result["channels"].append(item)
-        elif section == "dependencies":
-            if item.rstrip() == "pip:":
-                pip_indent = indent
-            else:
-                result["conda"].append(item)
+    loaded = yaml.safe_load(text)
+    if not isinstance(loaded, dict):
+        raise ValueError("environment.yml must be a mapping with name, channels and dependencies")
+    conda, pip = [], []
+    for item in loaded.get("dependencies") or []:
+        if isinstance(item, str):
+            conda.append(item)
+        elif isinstance(item, dict) and list(item) == ["pip"] and isinstance(item["pip"], list):
+            pip.extend(item["pip"])
         else:
-            raise ValueError(f"environment.yml line {number}: list item outside channels/dependencies")
-    return result
+            raise ValueError(f"environment.yml: unexpected dependency {item!r}; use a package spec or 'pip:' list")
+    return {"name": loaded.get("name"), "channels": list(loaded.get("channels") or []), "conda": conda, "pip": pip}
 
 
 def pyproject_requirements() -> list[str]:
@@ -163,22 +127,12 @@ def test_environment_yml_pins_python_installs_ganlib_and_uses_conda_forge_only()
     assert any(_is_this_package(line) for line in env["pip"]), "environment.yml must install ganlib itself with '-e .'"
 
 
-def test_parser_reads_what_yaml_reads():
-    yaml = pytest.importorskip("yaml")  # not a dependency; present with jupyterlab
-    loaded = yaml.safe_load(ENVIRONMENT.read_text())
-    ours = environment()
-    conda = [d for d in loaded["dependencies"] if isinstance(d, str)]
-    pip = [line for d in loaded["dependencies"] if isinstance(d, dict) for line in d["pip"]]
-    assert (ours["name"], ours["channels"], ours["conda"], ours["pip"]) == (
-        loaded["name"], loaded["channels"], conda, pip
-    )
-
-
 def test_parser_rejects_what_it_does_not_understand():
     with pytest.raises(ValueError):
-        parse_environment("name: x\ndependencies: [numpy]\n")
+        parse_environment("- numpy\n")
     with pytest.raises(ValueError):
-        parse_environment("dependencies:\n  numpy\n")
+        parse_environment("name: x\ndependencies:\n  - numpy\n  - conda: [scipy]\n")
+    assert parse_environment("name: x\ndependencies:\n  - pip\n  - pip: [numpy>=2]\n")["pip"] == ["numpy>=2"]
 
 
 def ci_test_command() -> str:

@@ -6,7 +6,7 @@ import pytest
 import ganlib
 from ganlib import explore
 from ganlib.latent import lecture_moments
-from ganlib.metrics import make_classifier, predict_proba
+from ganlib.classifier import make_classifier, predict_proba
 
 
 @pytest.fixture(scope="module")

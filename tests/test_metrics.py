@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from ganlib import classifier as clf
 from ganlib import metrics
 
 
@@ -11,15 +12,8 @@ def classifier_and_reference(mnist):
 
     images, labels = mnist
     info = classifier_info()
-    reference, _ = metrics.reference_digits(images, labels, info["holdout_per_class"], info["seed"])
+    reference, _ = clf.reference_digits(images, labels, info["holdout_per_class"], info["seed"])
     return load_classifier(), reference
-
-
-def test_train_classifier_holds_out_digits_and_learns(mnist):
-    images, labels = mnist
-    report = metrics.train_classifier(images, labels, holdout_per_class=100, epochs=2, seed=1)
-    assert report.holdout_size == 1000 and report.train_size == 4000
-    assert report.holdout_accuracy > 0.9
 
 
 def test_classifier_score_bounds():
@@ -55,13 +49,6 @@ def test_frechet_distance_of_gaussians_matches_the_closed_form():
         metrics.frechet_distance(a, b[:, :2])
 
 
-def test_holdout_split_is_stratified_and_disjoint(mnist):
-    _, labels = mnist
-    train, hold = metrics.split_holdout(labels, 250)
-    assert len(np.intersect1d(train, hold)) == 0 and len(train) + len(hold) == len(labels)
-    assert np.bincount(labels[hold], minlength=10).tolist() == [250] * 10
-
-
 def test_real_digits_score_high_and_sit_at_the_floor(classifier_and_reference):
     classifier, reference = classifier_and_reference
     shuffled = reference[np.random.default_rng(1).permutation(len(reference))]  # it is sorted by digit
@@ -87,66 +74,6 @@ def test_noise_is_far_from_real_digits(classifier_and_reference):
     quality = metrics.evaluate_images(classifier, noise, reference)
     assert quality.frechet > 20 * quality.frechet_floor
     assert "Frechet" in quality.table() and not quality.meets_bar()
-
-
-def test_parzen_of_one_sample_is_a_gaussian_log_density():
-    # one kernel: log p(x) = -|x - s|^2 / (2 sigma^2) - d/2 log(2 pi sigma^2), even where exp() underflows
-    rng = np.random.default_rng(0)
-    s, x = rng.uniform(size=(1, 784)), rng.uniform(size=(5, 784))
-    sigma = 0.05
-    expected = -np.sum((x - s) ** 2, axis=1) / (2 * sigma ** 2) - 392 * np.log(2 * np.pi * sigma ** 2)
-    got = metrics.parzen_log_densities(s, x, sigma)
-    assert np.all(np.isfinite(got)) and np.all(expected < -1e4)  # a naive exp() would give log(0)
-    np.testing.assert_allclose(got, expected, rtol=1e-9)
-
-
-def test_parzen_matches_a_direct_sum_and_ignores_batching():
-    rng = np.random.default_rng(1)
-    samples, test = rng.normal(size=(7, 3)), rng.normal(size=(11, 3))
-    sigma = 0.8
-    kernels = np.exp(-np.sum((test[:, None] - samples[None]) ** 2, axis=2) / (2 * sigma ** 2))
-    direct = np.log(kernels.mean(axis=1) / (2 * np.pi * sigma ** 2) ** 1.5)
-    for batch_size in (1, 4, 100):
-        np.testing.assert_allclose(metrics.parzen_log_densities(samples, test, sigma, batch_size), direct,
-                                   rtol=1e-10)
-    assert metrics.parzen_log_likelihood(samples, test, sigma) == pytest.approx(direct.mean())
-
-
-def test_parzen_of_gaussian_data_approaches_the_smoothed_gaussian():
-    # samples from N(0, s^2 I): with many samples the KDE is N(0, (s^2 + sigma^2) I), and the
-    # mean log-likelihood of test points from N(0, s^2 I) is -d/2 [log 2 pi (s^2 + sigma^2) + s^2 / (s^2 + sigma^2)]
-    rng = np.random.default_rng(2)
-    d, s, sigma = 2, 1.0, 0.5
-    samples, test = rng.normal(scale=s, size=(20000, d)), rng.normal(scale=s, size=(4000, d))
-    v = s ** 2 + sigma ** 2
-    expected = -d / 2 * (np.log(2 * np.pi * v) + s ** 2 / v)
-    assert metrics.parzen_log_likelihood(samples, test, sigma) == pytest.approx(expected, abs=0.05)
-
-
-def test_parzen_rises_as_samples_approach_the_test_points():
-    rng = np.random.default_rng(3)
-    test = rng.uniform(size=(50, 784))
-    values = [metrics.parzen_log_likelihood(test + rng.normal(scale=noise, size=test.shape), test, 0.2)
-              for noise in (0.5, 0.2, 0.05, 0.0)]
-    assert values == sorted(values) and values[-1] - values[0] > 100
-
-
-def test_select_parzen_sigma_takes_the_best_of_the_grid():
-    rng = np.random.default_rng(4)
-    samples, valid = rng.normal(size=(2000, 2)), rng.normal(size=(500, 2))
-    sigmas = [0.01, 0.3, 5.0]
-    best, means = metrics.select_parzen_sigma(samples, valid, sigmas)
-    assert best == 0.3 and means.shape == (3,)
-    assert means[1] == pytest.approx(metrics.parzen_log_likelihood(samples, valid, 0.3))
-    with pytest.raises(ValueError, match="sigma"):
-        metrics.parzen_log_densities(samples, valid, 0.0)
-
-
-def test_unit_pixels_maps_model_range_to_flat_unit_range():
-    images = np.array([-1.0, 0.0, 1.0], np.float32).reshape(1, 3, 1, 1) * np.ones((2, 3, 1, 1), np.float32)
-    out = metrics.unit_pixels(images)
-    assert out.shape == (2, 3) and out.dtype == np.float64
-    np.testing.assert_array_equal(out[0], [0.0, 0.5, 1.0])
 
 
 @pytest.mark.parametrize("conditional", [False, True])
@@ -216,7 +143,7 @@ def test_conditional_report_asks_each_digit_n_per_digit_times(classifier_and_ref
     assert report.confusion.shape == (10, 10) and report.confusion.sum(axis=1).tolist() == [7] * 10
     # the same as classifying the images by hand: digit d asked for samples 7d .. 7d + 6
     asked = np.repeat(np.arange(10), 7)
-    probs = metrics.predict_proba(classifier, generate_images(generator, sample_latent(70, 8, seed=2), asked))
+    probs = clf.predict_proba(classifier, generate_images(generator, sample_latent(70, 8, seed=2), asked))
     expected = metrics.conditional_report_from(probs, asked)
     np.testing.assert_array_equal(report.confusion, expected.confusion)
     assert report.score == pytest.approx(expected.score, rel=1e-6)

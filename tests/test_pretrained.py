@@ -77,7 +77,7 @@ def test_shipped_classifier_loads_and_classifies(mnist):
     info = pretrained.classifier_info()
     assert info["holdout_accuracy"] > 0.95 and info["holdout_size"] == 2500
     images, labels = mnist
-    from ganlib.metrics import predict_proba, reference_digits
+    from ganlib.classifier import predict_proba, reference_digits
 
     reference, ref_labels = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
     accuracy = np.mean(predict_proba(classifier, reference).argmax(axis=1) == ref_labels)
@@ -117,7 +117,8 @@ def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist):
     """pretrained/quality.json (quoted in pretrained/README.md) is what the model gives now."""
     import json
 
-    from ganlib.metrics import evaluate_generator, reference_digits
+    from ganlib.classifier import reference_digits
+    from ganlib.metrics import evaluate_generator
 
     recorded = json.loads((pretrained.PRETRAINED_DIR / "quality.json").read_text())
     info = pretrained.classifier_info()

@@ -7,6 +7,7 @@ import tensorflow as tf
 from ganlib import training
 from ganlib.checkpoints import GENERATOR_WEIGHTS, load_generator
 from ganlib.models import generate_images
+from ganlib.runfolder import HISTORY_COLUMNS, append_rows
 from ganlib.training import build_gan, make_train_step, read_history, train
 
 from . import lecture_defects as lecture
@@ -69,7 +70,7 @@ def test_loss_history_reads_back_as_numbers(impl, tiny_cfg, small_images, tmp_pa
     disc = np.array([1.4, 1.38, 1.35], np.float32)
     path = tmp_path / "losses"
     if impl == "ganlib":
-        training._append_history(path, [(i + 1, 1, g, d, 0.5, 0.5) for i, (g, d) in enumerate(zip(gen, disc))])
+        append_rows(path, HISTORY_COLUMNS, [(i + 1, 1, g, d, 0.5, 0.5) for i, (g, d) in enumerate(zip(gen, disc))])
     else:
         lecture.write_losses(path, gen, disc)
     history = read_history(path)

@@ -80,7 +80,7 @@ def test_latent_explorer_redraws_when_a_slider_moves(generator):
 
 
 def test_latent_explorer_shows_the_classifiers_counts(generator):
-    from ganlib.metrics import make_classifier
+    from ganlib.classifier import make_classifier
 
     explorer = widgets.latent_explorer(generator, classifier=make_classifier(0), n=25)
     counts = explorer.label.value.split("classifier's digits: ")[1]
@@ -106,7 +106,7 @@ def test_conditional_png_is_deterministic_and_follows_the_digit(conditional_gene
 
 
 def test_conditional_explorer_redraws_when_the_digit_changes(conditional_generator):
-    from ganlib.metrics import make_classifier
+    from ganlib.classifier import make_classifier
 
     explorer = widgets.conditional_explorer(conditional_generator, classifier=make_classifier(0), digit=2, n=16)
     assert explorer.digit_dropdown.options == tuple(range(10)) and explorer.digit_dropdown.value == 2
