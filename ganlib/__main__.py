@@ -36,11 +36,15 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line instead of usage + message
-        raise UsageError(f"{message} (see `python -m ganlib {self.prog.split()[-1]} --help`)")
+        command = self.prog.removeprefix(PROG).strip()  # "" for the top-level parser
+        raise UsageError(f"{message} (see `{PROG} {command + ' ' if command else ''}--help`)")
+
+
+PROG = "python -m ganlib"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m ganlib", description="Train a DCGAN on MNIST and draw digits from it.",
+    parser = _Parser(prog=PROG, description="Train a DCGAN on MNIST and draw digits from it.",
                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -115,6 +119,7 @@ def _check(args) -> None:
             value = getattr(args, name)
             if value is not None and value <= 0:
                 raise UsageError(f"--{name.replace('_', '-')} must be positive, got {value}")
+        _check_writable("--out", Path(args.out), folder_wanted=True)
         if args.resume and not Path(args.out).is_dir():
             raise UsageError(f"--resume needs an existing run folder; {args.out} does not exist")
         if not args.resume and runfolder.has_checkpoint(args.out):
@@ -122,11 +127,16 @@ def _check(args) -> None:
     elif args.command == "classifier":
         if args.epochs <= 0:
             raise UsageError(f"--epochs must be positive, got {args.epochs}")
+        _check_writable("--out", Path(args.out), folder_wanted=True)
     else:
         if args.n <= 0:
             raise UsageError(f"--n must be positive, got {args.n}")
         if args.command == "sample" and Path(args.out).suffix not in (".npy", ".png"):
             raise UsageError(f"--out must end in .npy or .png, got {args.out!r}")
+        if args.command == "sample":
+            _check_writable("--out", Path(args.out))
+        if getattr(args, "json", None):
+            _check_writable("--json", Path(args.json))
         for folder in (args.model, getattr(args, "classifier", None)):
             if folder is not None and not Path(folder).is_dir():
                 raise UsageError(f"no such model folder: {folder}")
@@ -135,6 +145,24 @@ def _check(args) -> None:
                 raise UsageError(f"--digit must be a digit from 0 to 9, got {args.digit}")
             if args.model is not None and _saved_conditional(args.model) is False:
                 raise UsageError(_UNCONDITIONAL.format(model=args.model))
+
+
+def _check_writable(option: str, target: Path, folder_wanted: bool = False) -> None:
+    """Refuse an output path that cannot be written: a file where a folder must be made, a folder
+    given for a file, or a place without write permission. Folders that do not exist yet are fine."""
+    import os
+
+    if folder_wanted and target.exists() and not target.is_dir():
+        raise UsageError(f"{option} {target} is a file, not a folder; choose a folder name")
+    if not folder_wanted and target.is_dir():
+        raise UsageError(f"{option} {target} is a folder; give a file name in it, e.g. {target / 'digits.png'}")
+    folder = target.parent
+    while not folder.exists():  # the nearest folder that exists: the rest will be created
+        folder = folder.parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {target}: {folder} is a file, so no folder can be made there; choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{option} {target}: cannot write in {folder}; choose a folder you can write to")
 
 
 _UNCONDITIONAL = ("--digit needs a conditional model (train --conditional); {model} is unconditional "

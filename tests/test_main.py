@@ -37,8 +37,17 @@ def test_help_lists_both_commands():
     (["train", "--set", "conditional=maybe", "--out", "x"], "--set conditional needs a bool (true or false)"),
     (["sample", "--n", "4", "--digit", "10", "--out", "x.png"], "--digit must be a digit from 0 to 9, got 10"),
     (["sample", "--n", "4", "--digit", "-1", "--out", "x.png"], "--digit must be a digit from 0 to 9, got -1"),
+    (["sample", "--n", "4", "--out", "afile/x.png"], "afile is a file, so no folder can be made there"),
+    (["sample", "--n", "4", "--out", "adir.png"], "--out adir.png is a folder"),
+    (["evaluate", "--json", "afile/q.json"], "afile is a file"),
+    (["train", "--out", "afile", "--data", "embedded"], "--out afile is a file, not a folder"),
+    (["classifier", "--out", "afile/c"], "afile is a file"),
+    (["colour"], "(see `python -m ganlib --help`)"),
+    (["sample", "--colour"], "(see `python -m ganlib sample --help`)"),
 ])
 def test_bad_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
+    (tmp_path / "afile").write_text("a file where a folder would have to be\n")
+    (tmp_path / "adir.png").mkdir()
     result = run(*args, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
