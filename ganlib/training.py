@@ -115,18 +115,11 @@ def build_gan(cfg: DCGANConfig) -> GANState:
 def make_train_step(state: GANState):
     """Return ``train_step(images, labels=None) -> dict of scalar tensors``, compiled with tf.function.
 
-    One step: draw as many latent vectors as there are real images, generate fakes,
-    let D score both, and move each network down the gradient of its own loss.
-    Returned values: ``gen_loss``, ``disc_loss``, and ``d_real`` / ``d_fake``, the
-    mean probability D gives real and fake images (both 1/2 at the ideal equilibrium),
-    and with ``cfg.r1_gamma > 0`` also ``r1_penalty``, the R1 term added to D's loss
-    (``disc_loss`` itself stays the plain BCE loss).
-
-    The variations are helpers beside the step, each printable on its own:
-    :func:`draw_fake_labels` and :func:`with_labels` (a conditional GAN, which needs
-    ``labels``, int (batch,), the real images' digits), :func:`score_real` (D's logits
-    on the real batch and the R1 penalty) and :func:`update_weight_average` (the EMA
-    generator).
+    Draw noise, generate, let D score real and fake, two losses, two updates. Returns
+    ``gen_loss``, ``disc_loss``, ``d_real`` and ``d_fake`` (D's mean probability for each
+    batch; both 1/2 at the ideal equilibrium), and with R1 ``r1_penalty``, which is added
+    to D's objective (``disc_loss`` stays the plain BCE). The variations are the helpers
+    below: conditional inputs, the R1 penalty, the weight-averaged generator.
     """
     cfg = state.cfg
     generator, discriminator = state.generator, state.discriminator
@@ -151,12 +144,9 @@ def make_train_step(state: GANState):
         if state.ema_generator is not None:
             update_weight_average(state.ema_generator, generator, cfg.ema_decay, state.step)
         state.step.assign_add(1)
-        values = {
-            "gen_loss": gen_loss,
-            "disc_loss": disc_loss,
-            "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
-            "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits)),
-        }
+        values = {"gen_loss": gen_loss, "disc_loss": disc_loss,
+                  "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+                  "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits))}
         if penalty is not None:
             values["r1_penalty"] = penalty
         return values
