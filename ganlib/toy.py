@@ -10,12 +10,12 @@ Contents
 --------
 * :class:`GaussianMixture`: the data distribution, with its exact density.
 * Theory on a grid (pure numpy): :func:`optimal_discriminator`,
-  :func:`value_function`, :func:`js_divergence`, :func:`kde_density`.
+  :func:`value_function`, :func:`js_divergence`, :func:`kl_divergence`, :func:`kde_density`.
 * A toy GAN: :class:`ToyGANConfig`, :func:`make_toy_generator`,
   :func:`make_toy_discriminator`, :func:`train_toy_gan` (returns a
   :class:`ToyGANResult` with the per-step history and sample snapshots).
 * Measuring it: :func:`generate_samples`, :func:`discriminator_probability`,
-  :func:`mode_fractions`, :func:`count_modes`.
+  :func:`mode_radius`, :func:`mode_fractions`, :func:`count_modes`.
 * Display: :func:`plot_snapshots` draws histograms of generated points over training.
 
 The exercise checks of notebook 01 live with the others, in :mod:`ganlib.exercises`.
@@ -184,6 +184,24 @@ def js_divergence(x, p, q) -> float:
     kl_p = _xlogy(p, p) - _xlogy(p, m)
     kl_q = _xlogy(q, q) - _xlogy(q, m)
     return float(0.5 * np.trapezoid(kl_p + kl_q, x))
+
+
+def kl_divergence(x, p, q) -> float:
+    """Kullback-Leibler divergence in nats, KL(p || q) = integral of p log(p / q), by the trapezoid rule.
+
+    Parameters
+    ----------
+    x : increasing float array of shape (m,), a grid that covers both densities
+    p, q : densities on ``x``, arrays of shape (m,)
+
+    Returns
+    -------
+    float >= 0 (up to the grid's error): 0 when p = q, ``inf`` when p has mass where
+    q is exactly 0. Not symmetric: KL(p_g || p_data) punishes fakes where there are no
+    data, KL(p_data || p_g) punishes data that the generator misses.
+    """
+    x, p, q = (np.asarray(a, dtype=np.float64) for a in (x, p, q))
+    return float(np.trapezoid(_xlogy(p, p) - _xlogy(p, q), x))
 
 
 def kde_density(samples, x, bandwidth: float | None = None) -> np.ndarray:
@@ -463,14 +481,41 @@ def discriminator_probability(discriminator, x) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-logits))).reshape(x.shape)
 
 
-def mode_fractions(samples, centres, radius: float) -> np.ndarray:
+# one standard deviation: there a Gaussian mode's density is still e^(-1/2) ~ 61 % of its
+# peak, and it holds 68 % of the mode's points. With 3 stds (1.1 % of the peak) a collapsed
+# spike in the gap between two modes, 2 or more stds off the nearer one, counted as covering it.
+MODE_RADIUS_STDS = 1.0
+
+
+def mode_radius(data: GaussianMixture, n_std: float = MODE_RADIUS_STDS) -> np.ndarray:
+    """How close to each mode's centre a point must lie to count for that mode.
+
+    Parameters
+    ----------
+    data : the GaussianMixture whose modes are counted
+    n_std : the radius in standard deviations of each mode (default
+        ``MODE_RADIUS_STDS`` = 1). A perfect generator puts a fraction
+        erf(n_std / sqrt 2) of each mode's points within it: 0.683 for 1 std.
+
+    Returns
+    -------
+    float64 array of shape (K,): ``n_std`` times each mode's std; pass it as the
+    ``radius`` of :func:`mode_fractions` and :func:`count_modes`.
+    """
+    if not n_std > 0:
+        raise ValueError(f"n_std must be > 0, got {n_std}")
+    return n_std * np.asarray(data.stds, dtype=np.float64)
+
+
+def mode_fractions(samples, centres, radius) -> np.ndarray:
     """Fraction of ``samples`` within ``radius`` of each centre.
 
     Parameters
     ----------
     samples : float array of n points (any shape; flattened)
     centres : float array of shape (K,), e.g. ``GaussianMixture.means``
-    radius : float > 0; a point counts for every centre it is this close to
+    radius : float > 0, or float array of shape (K,) with one radius per centre (e.g.
+        :func:`mode_radius`); a point counts for every centre it is this close to
 
     Returns
     -------
@@ -478,19 +523,22 @@ def mode_fractions(samples, centres, radius: float) -> np.ndarray:
     """
     samples = np.asarray(samples, dtype=np.float64).ravel()
     centres = np.asarray(centres, dtype=np.float64).ravel()
-    if not radius > 0:
+    radius = np.broadcast_to(np.asarray(radius, dtype=np.float64), centres.shape)
+    if not np.all(radius > 0):
         raise ValueError(f"radius must be > 0, got {radius}")
     if samples.size == 0:
         return np.zeros(centres.shape)
-    return (np.abs(samples[:, None] - centres[None, :]) <= radius).mean(axis=0)
+    return (np.abs(samples[:, None] - centres[None, :]) <= radius[None, :]).mean(axis=0)
 
 
-def count_modes(samples, centres, radius: float, min_fraction: float = 0.02) -> int:
+def count_modes(samples, centres, radius, min_fraction: float = 0.02) -> int:
     """How many modes the samples cover: centres that receive at least ``min_fraction``
-    of the samples within ``radius``.
+    of the samples within ``radius`` (a float, or one per centre as :func:`mode_fractions`).
 
-    With K equal modes a perfect generator puts about 1/K of its samples at each;
-    ``min_fraction`` = 0.02 ignores the odd stray point between modes.
+    With K equal modes a perfect generator puts about 1/K of its samples at each (and,
+    with :func:`mode_radius`, 68 % of those within the radius); ``min_fraction`` = 0.02
+    ignores the odd stray point between modes. Keep the radius small: a mode counts as
+    covered by any points within it, also by a spike on the mode's flank.
     """
     return int(np.sum(mode_fractions(samples, centres, radius) >= min_fraction))
 
@@ -512,7 +560,8 @@ def plot_snapshots(result: ToyGANResult, data: GaussianMixture, steps: Sequence[
         default all
     axes : a sequence of matplotlib axes, one per step; default a new row of panels
     radius : a mode counts as covered when at least 2 % of the points lie this close
-        to its centre (:func:`count_modes`); default 3 * the widest std
+        to its centre (:func:`count_modes`); a float or one per mode, default
+        :func:`mode_radius` (one std of each mode)
     xlim : x range; default the outermost means widened by 1.5 times the largest
         gap between means (or by 6 stds, if wider). Points outside it are not drawn;
         the title then gives their share.
@@ -537,7 +586,7 @@ def plot_snapshots(result: ToyGANResult, data: GaussianMixture, steps: Sequence[
         _, axes = plt.subplots(1, len(steps), figsize=(2.6 * len(steps), 2.4), sharex=True,
                                squeeze=False)
         axes = axes[0]
-    radius = 3 * max(data.stds) if radius is None else radius
+    radius = mode_radius(data) if radius is None else radius
     if xlim is None:
         margin = 1.5 * max(np.diff(data.means).max() if data.n_modes > 1 else 2.0, 4 * max(data.stds))
         xlim = (min(data.means) - margin, max(data.means) + margin)

@@ -114,6 +114,17 @@ def test_value_for_two_uniforms_matches_the_exercise_answer():
     assert value == pytest.approx(math.log(2) - 1.5 * math.log(3), abs=1e-4)
 
 
+def test_kl_divergence_of_two_gaussians_and_its_asymmetry():
+    p, q = _normal(0.0, 1.0), _normal(1.0, 2.0)
+    by_hand = math.log(2.0) + (1.0 + 1.0) / (2 * 4.0) - 0.5  # log(s2/s1) + (s1^2 + dm^2) / (2 s2^2) - 1/2
+    assert toy.kl_divergence(GRID, p, q) == pytest.approx(by_hand, abs=1e-9)
+    assert toy.kl_divergence(GRID, q, p) > toy.kl_divergence(GRID, p, q) + 0.1
+    assert toy.kl_divergence(GRID, p, p) == 0.0
+    uniform = ((GRID >= 0) & (GRID <= 1)).astype(float)
+    assert toy.kl_divergence(GRID, p, uniform) == math.inf  # p has mass where q has none
+    assert math.isfinite(toy.kl_divergence(GRID, uniform, p))
+
+
 def test_kde_recovers_a_gaussian():
     samples = np.random.default_rng(0).normal(1.0, 2.0, 5000)
     x = np.linspace(-6, 8, 300)
@@ -136,6 +147,39 @@ def test_mode_counter_on_constructed_samples():
     assert toy.count_modes(samples, centres, radius=1.0, min_fraction=0.001) == 3
     assert toy.count_modes(samples, centres, radius=2.5) == 3  # the points at 2.0 now reach +4
     assert toy.count_modes(np.full(10, 20.0), centres, radius=1.0) == 0
+    # one radius per centre
+    np.testing.assert_allclose(toy.mode_fractions(samples, centres, radius=[0.05, 1.0, 0.5]), [0.0, 0.195, 0.005])
+    with pytest.raises(ValueError):
+        toy.mode_fractions(samples, centres, radius=[1.0, 0.0, 1.0])
+
+
+THREE = toy.GaussianMixture((-4.0, 0.0, 4.0), (0.5,))
+
+
+def test_mode_radius_is_one_std_of_each_mode_and_the_data_cover_every_mode():
+    np.testing.assert_allclose(toy.mode_radius(toy.GaussianMixture((-1.0, 3.0), (0.2, 0.6))), [0.2, 0.6])
+    np.testing.assert_allclose(toy.mode_radius(THREE, n_std=2.0), [1.0, 1.0, 1.0])
+    real = THREE.sample(30_000, seed=0)
+    shares = toy.mode_fractions(real, THREE.means, toy.mode_radius(THREE))
+    np.testing.assert_allclose(shares, math.erf(1 / math.sqrt(2)) / 3, atol=0.01)  # 68 % of each third
+    assert toy.count_modes(real, THREE.means, toy.mode_radius(THREE)) == 3
+
+
+@pytest.mark.parametrize("spike_at", [-1.2, 1.1, 2.0, 2.9])
+def test_a_spike_off_the_modes_covers_no_mode(spike_at):
+    # a collapsed generator between the modes, 2.2 or more stds from the nearest one. The weak-D run of
+    # notebook 01 sits at such places (x ~ -1.1 and +1.2); a radius of 3 stds counted it as covering x = 0
+    spike = spike_at + np.random.default_rng(0).normal(0.0, 0.05, 2000)
+    assert toy.count_modes(spike, THREE.means, toy.mode_radius(THREE)) == 0
+    result = toy.ToyGANResult(generator=None, discriminator=None, snapshot_steps=np.array([0]),
+                              snapshots=spike[None, :].astype(np.float32))
+    assert toy.plot_snapshots(result, THREE)[0].get_title() == "step 0: 0/3 modes"
+    plt.close("all")
+
+
+def test_a_spike_on_a_mode_covers_that_mode_only():
+    spike = 0.3 + np.random.default_rng(0).normal(0.0, 0.05, 2000)
+    assert toy.count_modes(spike, THREE.means, toy.mode_radius(THREE)) == 1
 
 
 # --- the toy GAN -----------------------------------------------------------------------
