@@ -111,6 +111,13 @@ def classifier_info(directory: str | Path = PRETRAINED_DIR) -> dict:
     return read_info(directory)
 
 
+def gif_frames(frames: list, max_frames: int) -> list:
+    """At most ``max_frames`` of ``frames``, evenly strided, the last one always among them:
+    the shipped GIF keeps pretrained/ small."""
+    stride = -(-len(frames) // max_frames)
+    return frames[::-1][::stride][::-1]
+
+
 def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0,
          max_frames: int = 100) -> list[str]:
     """Copy a training run's model into ``target`` as the shipped model and record hashes.
@@ -119,7 +126,8 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     (from the run's newest checkpoint, weights only), ``losses.csv``, the run's
     ``quality.csv`` as ``quality_during_training.csv`` (if it measured quality),
     ``training.gif`` of the per-epoch grids (every k-th epoch, ending with the last, when
-    there are more than ``max_frames``), and ``final_grid.png`` of ``grid_n`` samples
+    there are more than ``max_frames``) with ``training_gif_epochs.json``, the epoch of
+    each frame, and ``final_grid.png`` of ``grid_n`` samples
     from latent seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
     Returns the names written.
     """
@@ -131,8 +139,8 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     from .latent import sample_latent
     from .models import cycling_labels, generate_images, make_discriminator, make_generator
     from .plotting import save_gif, save_grid
-    from .runfolder import (DISCRIMINATOR_WEIGHTS, FINAL_GRID, GIF_FILE, HISTORY_FILE, QUALITY_FILE,
-                            SHIPPED_QUALITY_FILE, sample_grids)
+    from .runfolder import (DISCRIMINATOR_WEIGHTS, FINAL_GRID, GIF_EPOCHS_FILE, GIF_FILE, HISTORY_FILE,
+                            QUALITY_FILE, SHIPPED_QUALITY_FILE, sample_grids, write_gif_epochs)
 
     run_dir, target = Path(run_dir), Path(target)
     cfg = load_config(run_dir)
@@ -156,11 +164,10 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
         names.append(SHIPPED_QUALITY_FILE)
     frames = sample_grids(run_dir)
     if frames:
-        # at most max_frames frames, the last epoch always among them: pretrained/ must stay small
-        stride = -(-len(frames) // max_frames)
-        kept = frames[::-1][::stride][::-1]
+        kept = gif_frames(frames, max_frames)
         save_gif(kept, target / GIF_FILE, duration_ms=80)
-        names.append(GIF_FILE)
+        write_gif_epochs(target, kept)
+        names += [GIF_FILE, GIF_EPOCHS_FILE]
     z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
     labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit
     save_grid(generate_images(generator, z, labels), target / FINAL_GRID,

@@ -13,16 +13,20 @@ A run folder holds::
     quality.csv                 with a quality hook: its values every K epochs
     samples/epoch_NNN.png       the same latent points, drawn after every epoch
     training.gif                those samples as an animation
+    training_gif_epochs.json    the epoch of each frame of training.gif
     generator.weights.h5        the final generator (the weight average, when there is one)
     discriminator.weights.h5    the final discriminator
 
 A shipped model folder (``pretrained/``) adds ``quality_during_training.csv`` (the
-run's ``quality.csv``) and ``final_grid.png``.
+run's ``quality.csv``) and ``final_grid.png``; its GIF may skip epochs, and its
+``training_gif_epochs.json`` says which ones it holds.
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -38,6 +42,7 @@ HISTORY_COLUMNS = ("step", "epoch", "gen_loss", "disc_loss", "d_real", "d_fake")
 QUALITY_FILE = "quality.csv"
 SAMPLES_SUBDIR = "samples"
 GIF_FILE = "training.gif"
+GIF_EPOCHS_FILE = "training_gif_epochs.json"
 SHIPPED_QUALITY_FILE = "quality_during_training.csv"
 FINAL_GRID = "final_grid.png"
 
@@ -53,6 +58,29 @@ def sample_grid_name(epoch: int) -> str:
 def sample_grids(run_dir: str | Path) -> list[Path]:
     """The per-epoch sample grids of a run folder, oldest first."""
     return sorted((Path(run_dir) / SAMPLES_SUBDIR).glob("epoch_*.png"))
+
+
+def grid_epoch(path: str | Path) -> int:
+    """The epoch a sample grid was drawn after, read from its file name ``epoch_NNN.png``."""
+    match = re.fullmatch(r"epoch_(\d+)\.png", Path(path).name)
+    if match is None:
+        raise ValueError(f"{path} is not a per-epoch sample grid (epoch_NNN.png)")
+    return int(match.group(1))
+
+
+def write_gif_epochs(folder: str | Path, frames: Sequence[str | Path]) -> Path:
+    """Record the epoch of each frame of ``folder/training.gif``, made from the grid files ``frames``."""
+    path = Path(folder) / GIF_EPOCHS_FILE
+    path.write_text(json.dumps({"epochs": [grid_epoch(f) for f in frames]}) + "\n")
+    return path
+
+
+def read_gif_epochs(folder: str | Path) -> list[int]:
+    """The epoch of each frame of ``folder/training.gif``, in order (see :func:`write_gif_epochs`)."""
+    path = Path(folder) / GIF_EPOCHS_FILE
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: it records which epoch each frame of {GIF_FILE} shows")
+    return list(json.loads(path.read_text())["epochs"])
 
 
 def has_checkpoint(run_dir: str | Path) -> bool:

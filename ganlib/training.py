@@ -36,7 +36,7 @@ from .models import check_labels, cycling_labels, generate_images, make_discrimi
 from .plotting import save_gif, save_grid
 from .runfolder import (CHECKPOINT_SUBDIR, CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, GIF_FILE,
                         HISTORY_COLUMNS, HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR, append_rows, read_history,
-                        sample_grid_name, sample_grids, truncate_rows)
+                        sample_grid_name, sample_grids, truncate_rows, write_gif_epochs)
 from .runtime import set_seed
 
 
@@ -426,11 +426,15 @@ def _checked_arguments(cfg: DCGANConfig, images, labels, total_epochs: int, max_
 
 
 def _save_final_model(state: GANState, out: Path) -> Path | None:
-    """Write the final weights and training.gif; return the GIF's path (None without sample grids)."""
+    """Write the final weights, training.gif and its frames' epochs; return the GIF's path
+    (None without sample grids)."""
     state.sampler.save_weights(str(out / GENERATOR_WEIGHTS))
     state.discriminator.save_weights(str(out / DISCRIMINATOR_WEIGHTS))
     frames = sample_grids(out)
-    return save_gif(frames, out / GIF_FILE) if frames else None
+    if not frames:
+        return None
+    write_gif_epochs(out, frames)
+    return save_gif(frames, out / GIF_FILE)
 
 
 def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:

@@ -5,6 +5,7 @@ import pytest
 
 from ganlib import pretrained
 from ganlib.checkpoints import CheckpointError
+from ganlib.runfolder import read_gif_epochs, read_history
 
 from .conftest import replace
 
@@ -178,6 +179,24 @@ def test_ship_keeps_the_quality_history_and_caps_the_gif(tiny_cfg, small_images,
     assert rows[0] == "step,epoch,made_up" and [r.split(",")[1] for r in rows[1:]] == ["1", "2", "3"]
     with Image.open(target / "training.gif") as gif:
         assert gif.n_frames == 2  # epochs 1 and 3: every second one, ending with the last
+        for k, epoch in enumerate(read_gif_epochs(target)):
+            gif.seek(k)  # each frame is the grid of the epoch recorded for it
+            with Image.open(run / "samples" / f"epoch_{epoch:03d}.png") as grid:
+                np.testing.assert_array_equal(np.asarray(gif.convert("L")), np.asarray(grid.convert("L")))
+    assert read_gif_epochs(target) == [1, 3]
+
+
+@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR, pretrained.CONDITIONAL_DIR])
+def test_the_shipped_gif_says_which_epoch_each_frame_shows(folder):
+    """Notebook 07 labels the frames of training.gif; a frame's index is not its epoch."""
+    from PIL import Image
+
+    epochs = read_gif_epochs(folder)
+    with Image.open(folder / "training.gif") as gif:
+        assert len(epochs) == gif.n_frames
+    assert epochs == sorted(set(epochs)) and epochs[0] >= 1
+    assert epochs[-1] == int(np.max(read_history(folder / "losses.csv")["epoch"]))  # the run's last epoch
+    pretrained.verify(["training_gif_epochs.json"], folder)
 
 
 def test_pretrained_stays_under_25_mb():
