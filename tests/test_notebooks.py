@@ -55,6 +55,14 @@ def test_no_error_outputs_except_in_cells_marked_to_raise(notebook):
             assert "raises-exception" in cell.metadata.get("tags", []), f"cell {k} failed: {errors[0]['ename']}"
 
 
+def test_outputs_hold_no_terminal_control_characters(notebook):
+    # a progress bar redrawn with backspaces, carriage returns and colour codes is debris in a saved notebook
+    for k, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", []):
+            text = _outputs_text(cell)
+            assert not re.search(r"[\x08\r]|\x1b\[", text), f"cell {k} prints terminal control characters"
+
+
 def test_outputs_name_no_folder_of_the_machine_that_ran_them(notebook):
     for k, cell in enumerate(notebook.cells):
         match = MACHINE_PATH.search(_outputs_text(cell))
