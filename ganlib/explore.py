@@ -77,13 +77,20 @@ def most_confident(probs: np.ndarray, digit: int, k: int = 1) -> np.ndarray:
 
 
 def sweep_images(generator, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0,
-                 n: int = 64, digit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 n: int = 64, digit: int | None = None, direction=None,
+                 profile=None) -> tuple[np.ndarray, np.ndarray]:
     """Latent points of the lecture's sweep, done right, and the images drawn from them.
 
-    Dimension i of every point is drawn from N(mean_scale * ramp[i], std_scale**2),
-    with ramp = linspace(-1, 1, latent_dim) (:func:`ganlib.lecture_moments`): the
-    means move along one fixed direction and every std is ``std_scale`` >= 0.
-    Notebook 05 sweeps both scales; :func:`ganlib.widgets.latent_explorer` puts them on sliders.
+    Dimension i of every point is drawn from N(mean_scale * direction[i],
+    (std_scale * profile[i])**2) (:func:`ganlib.lecture_moments`). By default the
+    direction is the lecture's ramp linspace(-1, 1, latent_dim) and the profile is 1
+    in every dimension: the means move along one fixed direction and every std is
+    ``std_scale`` >= 0. :func:`ganlib.mean_direction` gives other directions (a
+    random one, an attribute direction) and :func:`ganlib.std_profile` other
+    profiles (the lecture's own V, a block of dimensions). The same seed gives the
+    same noise whatever the scales, direction and profile, so two settings differ
+    only by what was changed. Notebook 05 sweeps them;
+    :func:`ganlib.widgets.latent_explorer` puts them on controls.
 
     A conditional generator needs ``digit`` (0-9), which every image is asked to be
     (:func:`ganlib.widgets.conditional_explorer`); an unconditional one refuses it.
@@ -92,12 +99,63 @@ def sweep_images(generator, mean_scale: float = 0.0, std_scale: float = 1.0, see
     -------
     z : float32 array of shape (n, latent_dim)
     images : float32 array of shape (n, 28, 28, 1) in [-1, 1]
+
+    Cost: one generator pass over the n points (a single call up to 500 of them).
     """
     latent_dim = latent_dim_of(generator)
-    means, stds = lecture_moments(latent_dim, mean_scale, std_scale)
+    means, stds = lecture_moments(latent_dim, mean_scale, std_scale, direction, profile)
     z = sample_latent(n, latent_dim, mean=means, std=stds, seed=seed)
     labels = None if digit is None else np.full(n, digit)
     return z, generate_images(generator, z, labels)
+
+
+def ink(images: np.ndarray) -> np.ndarray:
+    """The amount of ink of each image: its mean brightness on a 0 (blank) to 1 (all ink) scale.
+
+    images : array of shape (n, 28, 28, 1) in [-1, 1]; returns float64 (n,).
+    A score for :func:`attribute_direction` (notebook 05).
+    """
+    images = np.asarray(images, np.float64)
+    if images.ndim < 2:
+        raise ValueError(f"images must have shape (n, ...), got {images.shape}")
+    return (images.reshape(len(images), -1).mean(axis=1) + 1.0) / 2.0
+
+
+def paired_bootstrap(statistic, *samples, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
+    """A statistic of resampled data, for its spread: the same rows are drawn from every sample.
+
+    Row k of every sample must belong together, e.g. the classifier's probabilities
+    of the images drawn from the same noise under two settings of a sweep. Each
+    resample draws n row indices with replacement and passes those rows of every
+    sample to ``statistic``, so for a difference between settings the shared noise
+    cancels as it does in the data. The standard deviation of the returned values
+    is the bootstrap standard error of ``statistic(*samples)``.
+
+    Parameters
+    ----------
+    statistic : callable taking one array per sample, returning a float
+    samples : arrays of equal length n along their first axis
+    n_boot : int >= 2, the number of resamples
+    seed : int, the resampling's random numbers
+
+    Returns
+    -------
+    float64 array of shape (n_boot,)
+    """
+    if not samples:
+        raise ValueError("paired_bootstrap needs at least one sample")
+    samples = [np.asarray(s) for s in samples]
+    n = len(samples[0])
+    if n == 0 or any(len(s) != n for s in samples):
+        raise ValueError(f"samples must be non-empty and of one length, got {[len(s) for s in samples]}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 2:
+        raise ValueError(f"n_boot must be an integer >= 2, got {n_boot!r}")
+    rng = np.random.default_rng(seed)
+    values = np.empty(n_boot)
+    for b in range(n_boot):
+        rows = rng.integers(0, n, n)
+        values[b] = statistic(*(s[rows] for s in samples))
+    return values
 
 
 def latent_pool(generator, classifier, n: int = 2000, seed: int = 0, mean=0.0, std=1.0) -> LatentPool:

@@ -1,6 +1,7 @@
-"""Points in the generator's latent space: sampling, sweeps and interpolation.
+"""Points in the generator's latent space: sampling, sweep directions and profiles, interpolation.
 
-All functions are pure numpy and return float32, the generator's dtype.
+All functions are pure numpy. Latent points come out as float32, the generator's
+dtype; means, standard deviations and directions as float64.
 """
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 INTERPOLATION_METHODS = ("linear", "slerp")
+#: What :func:`mean_direction` offers: the lecture's ramp, a random direction, a given vector.
+MEAN_DIRECTIONS = ("ramp", "random", "vector")
+#: What :func:`std_profile` offers: one std for all, the lecture's V, a block of dimensions.
+STD_PROFILES = ("isotropic", "lecture", "block")
 
 
 def _per_dimension(value, latent_dim: int, name: str) -> np.ndarray:
@@ -20,6 +25,11 @@ def _per_dimension(value, latent_dim: int, name: str) -> np.ndarray:
             f"got shape {arr.shape}"
         )
     return arr
+
+
+def _check_latent_dim(latent_dim) -> None:
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
+        raise ValueError(f"latent_dim must be a positive integer, got {latent_dim!r}")
 
 
 def sample_latent(n: int, latent_dim: int, mean=0.0, std=1.0, seed: int | None = None) -> np.ndarray:
@@ -51,16 +61,111 @@ def sample_latent(n: int, latent_dim: int, mean=0.0, std=1.0, seed: int | None =
     return z.astype(np.float32)
 
 
-def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float = 1.0):
+def _ramp(latent_dim: int) -> np.ndarray:
+    """The lecture's ramp linspace(-1, 1, latent_dim): float64 array of shape (latent_dim,)."""
+    return np.linspace(-1.0, 1.0, latent_dim)
+
+
+def mean_direction(latent_dim: int, kind: str = "ramp", seed: int = 0, vector=None) -> np.ndarray:
+    """The direction along which a latent sweep moves its means, as long as the lecture's ramp.
+
+    Every kind has the ramp's length ``|linspace(-1, 1, latent_dim)|`` (5.83 for 100
+    dimensions), so a ``mean_scale`` puts the mean equally far from the origin,
+    whichever direction it moves along; only the direction differs.
+
+    Parameters
+    ----------
+    latent_dim : positive int
+    kind : one of ``MEAN_DIRECTIONS``
+        ``"ramp"``: the lecture's ramp itself. ``"random"``: a unit vector drawn
+        uniformly over all directions (a standard normal vector divided by its
+        length) with ``seed``, then scaled to the ramp's length. ``"vector"``: the
+        direction of ``vector`` (e.g. :func:`ganlib.explore.attribute_direction`),
+        scaled to the ramp's length.
+    seed : int, only for ``"random"``; same seed, same direction
+    vector : array of shape (latent_dim,), only for ``"vector"``; not all zero
+
+    Returns
+    -------
+    float64 array of shape (latent_dim,)
+    """
+    _check_latent_dim(latent_dim)
+    if kind not in MEAN_DIRECTIONS:
+        raise ValueError(f"kind must be one of {MEAN_DIRECTIONS}, got {kind!r}")
+    r = _ramp(latent_dim)
+    if kind == "ramp":
+        return r
+    if kind == "random":
+        u = np.random.default_rng(seed).standard_normal(latent_dim)
+    else:
+        if vector is None:
+            raise ValueError('kind="vector" needs a vector')
+        u = _per_dimension(vector, latent_dim, "vector")
+        if np.ndim(vector) == 0 or not np.all(np.isfinite(u)) or not np.any(u):
+            raise ValueError("vector must be a finite, nonzero array of length latent_dim")
+    return u * (np.linalg.norm(r) / np.linalg.norm(u))
+
+
+def std_profile(latent_dim: int, kind: str = "isotropic", block: tuple[int, int] = (0, 10)) -> np.ndarray:
+    """The shape of a latent sweep's standard deviations, one number per dimension (all >= 0).
+
+    A sweep's stds are ``std_scale * std_profile(...)``.
+
+    Parameters
+    ----------
+    latent_dim : positive int
+    kind : one of ``STD_PROFILES``
+        ``"isotropic"``: 1 in every dimension (with std_scale 1, the training prior).
+        ``"lecture"``: ``|linspace(-1, 1, latent_dim)|``, the V-shaped profile the
+        lecture's sampler really used (erratum 8: its stds were the ramp itself,
+        half of them negative, and ``mean + std * eps`` acts as if they were their
+        absolute values); 1 at both ends, about 0.01 in the middle.
+        ``"block"``: 1 in dimensions ``start .. stop - 1`` and 0 elsewhere, so only
+        that block varies and every other dimension stays at its mean.
+    block : (start, stop) with 0 <= start <= stop <= latent_dim, only for ``"block"``
+
+    Returns
+    -------
+    float64 array of shape (latent_dim,)
+    """
+    _check_latent_dim(latent_dim)
+    if kind not in STD_PROFILES:
+        raise ValueError(f"kind must be one of {STD_PROFILES}, got {kind!r}")
+    if kind == "isotropic":
+        return np.ones(latent_dim)
+    if kind == "lecture":
+        return np.abs(_ramp(latent_dim))
+    start, stop = block
+    if not (isinstance(start, (int, np.integer)) and isinstance(stop, (int, np.integer))
+            and 0 <= start <= stop <= latent_dim):
+        raise ValueError(f"block must be (start, stop) with 0 <= start <= stop <= {latent_dim}, got {block!r}")
+    profile = np.zeros(latent_dim)
+    profile[start:stop] = 1.0
+    return profile
+
+
+def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float = 1.0,
+                    direction=None, profile=None):
     """Per-dimension means and stds of the lecture's latent sweep, done correctly.
 
     The lecture drew dimension i with mean ``mean_scale * linspace(-1, 1)[i]`` and
     std ``std_scale * linspace(-1, 1)[i]``: half of those stds are negative and the
     middle ones nearly zero (+-0.01 for 100 dimensions; TensorFlow's mean + std * eps
     treats a negative std like its absolute value, so the real effect is a V-shaped
-    profile that all but freezes the middle dimensions; erratum 8). Here the means keep the lecture's ramp, a
-    fixed direction in latent space scaled by ``mean_scale``, and every dimension
-    gets the standard deviation ``std_scale`` (1 is the training prior).
+    profile that all but freezes the middle dimensions; erratum 8). By default the
+    means keep the lecture's ramp, a fixed direction in latent space scaled by
+    ``mean_scale``, and every dimension gets the standard deviation ``std_scale``
+    (1 is the training prior).
+
+    Parameters
+    ----------
+    direction : array of shape (latent_dim,) or None
+        The means are ``mean_scale * direction``; None is the ramp. See
+        :func:`mean_direction` for the ramp, a random direction or a given one.
+    profile : array of shape (latent_dim,) with entries >= 0, or None
+        The stds are ``std_scale * profile``; None is 1 in every dimension. See
+        :func:`std_profile`; ``std_profile(latent_dim, "lecture")`` is the lecture's
+        own V-shaped profile, made valid.
 
     Returns
     -------
@@ -68,9 +173,13 @@ def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float =
     """
     if std_scale < 0:
         raise ValueError(f"std_scale must be >= 0, got {std_scale!r}")
-    means = mean_scale * np.linspace(-1.0, 1.0, latent_dim)
-    stds = np.full(latent_dim, float(std_scale))
-    return means, stds
+    direction = _ramp(latent_dim) if direction is None else _per_dimension(direction, latent_dim, "direction")
+    profile = np.ones(latent_dim) if profile is None else _per_dimension(profile, latent_dim, "profile")
+    if not np.all(np.isfinite(direction)) or not np.all(np.isfinite(profile)):
+        raise ValueError("direction and profile must be finite")
+    if np.any(profile < 0):
+        raise ValueError(f"profile must be >= 0 in every dimension, got minimum {profile.min():g}")
+    return mean_scale * direction, std_scale * profile
 
 
 def interpolate(z0, z1, steps: int, method: str = "linear") -> np.ndarray:

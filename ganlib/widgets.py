@@ -2,11 +2,13 @@
 
 Computation apart from display: :func:`explorer_png`, :func:`conditional_png` and
 :func:`interpolation_png` (and :func:`ganlib.explore.sweep_images`, which the first
-two draw) are pure functions,
+two draw, with the directions and profiles of :func:`ganlib.mean_direction` and
+:func:`ganlib.std_profile`) are pure functions,
 arguments in and PNG bytes out, with their own tests. The widgets only wire
 ipywidgets controls to them and show the PNG in an ``ipywidgets.Image``. A redraw
 is one generator call and one PIL PNG encode, no matplotlib, so a slider answers
-in a fraction of a second even for 100 digits on a laptop CPU.
+in a fraction of a second even for 100 digits on a laptop CPU
+(``benchmarks/explorer_latency.py``).
 
 Every slider has ``continuous_update=False``: the picture is redrawn when the
 slider is released, not for every pixel it passes while dragged.
@@ -18,16 +20,21 @@ import ipywidgets as widgets
 import numpy as np
 
 from .explore import sweep_images
-from .latent import INTERPOLATION_METHODS, interpolate
+from .latent import INTERPOLATION_METHODS, STD_PROFILES, interpolate, mean_direction, std_profile
 from .classifier import predict_proba
 from .metrics import digit_histogram
-from .models import generate_images, num_classes_of
+from .models import generate_images, latent_dim_of, num_classes_of
 from .plotting import grid_png_bytes
 
 #: Grid sizes offered by :func:`latent_explorer` (square numbers: full grids).
 GRID_SIZES = (16, 25, 36, 49, 64, 81, 100)
 #: Roughly how wide, in pixels, :func:`explorer_png` makes a grid when ``scale`` is None.
 TARGET_WIDTH = 560
+#: The directions :func:`latent_explorer` always offers (label, value); attribute
+#: directions passed to it as ``directions`` follow these.
+BUILT_IN_DIRECTIONS = (("the lecture's ramp", "ramp"), ("random", "random"))
+#: Labels of the std profiles of :func:`ganlib.std_profile` in the explorer's dropdown.
+PROFILE_LABELS = {"isotropic": "isotropic", "lecture": "the lecture's |ramp|", "block": "a block of dims"}
 
 
 def _auto_scale(n: int, ncols: int | None = None) -> int:
@@ -37,10 +44,12 @@ def _auto_scale(n: int, ncols: int | None = None) -> int:
 
 
 def _sweep_view(generator, mean_scale: float, std_scale: float, seed: int, n: int,
-                digit: int | None = None, scale: int | None = None) -> tuple[np.ndarray, np.ndarray, bytes]:
+                digit: int | None = None, scale: int | None = None, direction=None,
+                profile=None) -> tuple[np.ndarray, np.ndarray, bytes]:
     """Latent points, images and PNG grid of one latent sweep: what :func:`explorer_png`,
     :func:`conditional_png` and both sweep explorers draw (``digit`` only for a conditional generator)."""
-    z, images = sweep_images(generator, mean_scale, std_scale, seed, n, digit=digit)
+    z, images = sweep_images(generator, mean_scale, std_scale, seed, n, digit=digit, direction=direction,
+                             profile=profile)
     return z, images, grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
 
 
@@ -50,7 +59,7 @@ def _norm_text(z: np.ndarray) -> str:
 
 
 def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0, n: int = 64,
-                 scale: int | None = None) -> bytes:
+                 scale: int | None = None, direction=None, profile=None) -> bytes:
     """The images of :func:`ganlib.explore.sweep_images` as one tiled grid, PNG-encoded.
 
     Parameters
@@ -58,12 +67,17 @@ def explorer_png(generator, mean_scale: float = 0.0, std_scale: float = 1.0, see
     scale : int or None
         Each pixel becomes a scale x scale block; None picks the scale that makes
         the grid about ``TARGET_WIDTH`` pixels wide.
+    direction, profile : arrays of shape (latent_dim,) or None
+        The direction the means move along and the shape of the stds
+        (:func:`ganlib.mean_direction`, :func:`ganlib.std_profile`); None is the
+        lecture's ramp and one std for all dimensions.
 
     Returns
     -------
     bytes of a greyscale PNG; the same arguments give the same bytes.
     """
-    return _sweep_view(generator, mean_scale, std_scale, seed, n, scale=scale)[2]
+    return _sweep_view(generator, mean_scale, std_scale, seed, n, scale=scale, direction=direction,
+                       profile=profile)[2]
 
 
 def conditional_png(generator, digit: int, mean_scale: float = 0.0, std_scale: float = 1.0, seed: int = 0,
@@ -129,34 +143,109 @@ def _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std):
             widgets.SelectionSlider(options=GRID_SIZES, value=n, description="images", **common))
 
 
+def _control(widget_class, description: str, **kwargs):
+    """One control of the sweep explorer, with a layout of its own (so it can be hidden alone)."""
+    return widget_class(description=description, style={"description_width": "8em"},
+                        layout=widgets.Layout(width="26em"), **kwargs)
+
+
 class LatentExplorer(widgets.VBox):
     """The widget :func:`latent_explorer` returns.
 
     Attributes
     ----------
-    mean_slider, std_slider, seed_slider, size_slider : the controls
+    direction_dropdown : ipywidgets.Dropdown, the direction the means move along:
+        "ramp" (the lecture's), "random", or the name of a direction given to
+        :func:`latent_explorer`
+    direction_seed_slider : IntSlider, the seed of the random direction (shown only for it)
+    profile_dropdown : ipywidgets.Dropdown, the shape of the stds: "isotropic",
+        "lecture" or "block" (:func:`ganlib.std_profile`)
+    block_slider : IntRangeSlider, the first and last dimension of the block (shown only for it)
+    mean_slider, std_slider, seed_slider, size_slider : the scales, the noise seed, the number of images
     image : ipywidgets.Image showing the grid (its ``value`` is the PNG bytes)
     label : ipywidgets.HTML with the latent norms (and the classifier's digit counts)
     """
 
     def __init__(self, generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
-                 seed: int = 0, n: int = 64, mean_range: float = 10.0, max_std: float = 10.0):
+                 seed: int = 0, n: int = 64, mean_range: float = 10.0, max_std: float = 10.0,
+                 directions: dict | None = None, direction: str = "ramp", profile: str = "isotropic",
+                 direction_seed: int = 0, block: tuple[int, int] | None = None):
         sliders = _sweep_sliders(mean_scale, std_scale, seed, n, mean_range, max_std)
         self.mean_slider, self.std_slider, self.seed_slider, self.size_slider = sliders
+        self.generator, self.classifier = generator, classifier
+        self._choice_controls, self._value_controls = [], []  # direction and profile: choices, values
+        shape_columns = self._make_shape_controls(latent_dim_of(generator), directions, direction, profile,
+                                                  direction_seed, block)
         self.image = widgets.Image(format="png")
         self.label = widgets.HTML()
         controls = widgets.HBox([*(widgets.VBox([c]) for c in self._extra_controls()), widgets.VBox([self.mean_slider, self.std_slider]),
                                  widgets.VBox([self.seed_slider, self.size_slider])])
+        if shape_columns:
+            controls = widgets.VBox([widgets.HBox([widgets.VBox(column) for column in shape_columns]), controls])
         super().__init__([controls, self.label, self.image])
-        self.generator, self.classifier = generator, classifier
         self.redraw()
-        for control in (*self._extra_controls(), *sliders):
+        for control in (*self._extra_controls(), *sliders, *self._value_controls):
             control.observe(self.redraw, names="value")
+        for dropdown in self._choice_controls:  # they also show or hide the seed and the block
+            dropdown.observe(self._on_shape_choice, names="value")
 
     def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
-        return (f"LatentExplorer(mean_scale={self.mean_slider.value}, std_scale={self.std_slider.value}, "
-                f"seed={self.seed_slider.value}, n={self.size_slider.value}): "
-                "run the notebook in Jupyter to move the sliders")
+        # ipywidgets cuts this text at 110 characters
+        return (f"LatentExplorer({self.direction_dropdown.value}, {self.profile_dropdown.value}, "
+                f"mean={self.mean_slider.value}, std={self.std_slider.value}, seed={self.seed_slider.value}, "
+                f"n={self.size_slider.value}): run it in Jupyter to use it")
+
+    def _make_shape_controls(self, latent_dim, directions, direction, profile, direction_seed, block) -> list:
+        """Build the direction and std-profile controls; returns their columns (lists of controls)."""
+        self._vectors = {}
+        for name, vector in (directions or {}).items():
+            if name in dict(BUILT_IN_DIRECTIONS).values():
+                raise ValueError(f"direction name {name!r} is taken by a built-in direction")
+            self._vectors[name] = mean_direction(latent_dim, "vector", vector=vector)  # fails here on bad input
+        options = [*BUILT_IN_DIRECTIONS, *((name, name) for name in self._vectors)]
+        if direction not in dict(options).values():
+            raise ValueError(f"direction must be one of {[value for _, value in options]}, got {direction!r}")
+        if profile not in STD_PROFILES:
+            raise ValueError(f"profile must be one of {STD_PROFILES}, got {profile!r}")
+        block = (0, min(10, latent_dim)) if block is None else tuple(block)
+        std_profile(latent_dim, "block", block)  # fails here, not in a callback, on a bad block
+        if block[0] == block[1]:
+            raise ValueError(f"the explorer's block needs at least one dimension, got {block!r}")
+        self.latent_dim = latent_dim
+        self.direction_dropdown = _control(widgets.Dropdown, "direction", options=options, value=direction)
+        self.direction_seed_slider = _control(widgets.IntSlider, "direction seed", value=direction_seed,
+                                              min=0, max=99, continuous_update=False)
+        self.profile_dropdown = _control(widgets.Dropdown, "std profile", value=profile,
+                                         options=[(PROFILE_LABELS[kind], kind) for kind in STD_PROFILES])
+        # both ends are included in the slider's readout, so it shows (start, stop - 1)
+        self.block_slider = _control(widgets.IntRangeSlider, "block dims", value=(block[0], block[1] - 1),
+                                     min=0, max=latent_dim - 1, continuous_update=False)
+        self._show_chosen_options()
+        self._choice_controls = [self.direction_dropdown, self.profile_dropdown]
+        self._value_controls = [self.direction_seed_slider, self.block_slider]
+        return [[self.direction_dropdown, self.direction_seed_slider], [self.profile_dropdown, self.block_slider]]
+
+    def _show_chosen_options(self) -> None:
+        """Show the direction seed only for a random direction, the block only for the block profile."""
+        for control, shown in ((self.direction_seed_slider, self.direction_dropdown.value == "random"),
+                               (self.block_slider, self.profile_dropdown.value == "block")):
+            control.layout.display = None if shown else "none"
+
+    def _on_shape_choice(self, change=None) -> None:
+        self._show_chosen_options()
+        self.redraw()
+
+    def direction(self) -> np.ndarray:
+        """The direction the means move along now (:func:`ganlib.mean_direction`), float64 (latent_dim,)."""
+        kind = self.direction_dropdown.value
+        if kind in self._vectors:
+            return self._vectors[kind]
+        return mean_direction(self.latent_dim, kind, seed=self.direction_seed_slider.value)
+
+    def profile(self) -> np.ndarray:
+        """The shape of the stds now (:func:`ganlib.std_profile`), float64 (latent_dim,)."""
+        start, last = self.block_slider.value
+        return std_profile(self.latent_dim, self.profile_dropdown.value, block=(start, last + 1))
 
     def _extra_controls(self) -> list:
         """Controls shown before the sliders (none here; the digit dropdown of a conditional explorer)."""
@@ -171,9 +260,10 @@ class LatentExplorer(widgets.VBox):
         return _label_text(predict_proba(self.classifier, images))
 
     def redraw(self, change=None) -> None:
-        """Draw the grid for the controls' current values."""
+        """Draw the grid for the controls' current values: one generator call."""
         z, images, png = _sweep_view(self.generator, self.mean_slider.value, self.std_slider.value,
-                                     self.seed_slider.value, self.size_slider.value, digit=self._digit())
+                                     self.seed_slider.value, self.size_slider.value, digit=self._digit(),
+                                     direction=self.direction(), profile=self.profile())
         text = _norm_text(z)
         if self.classifier is not None:
             text += "<br>" + self._classifier_text(images)
@@ -215,6 +305,16 @@ class ConditionalExplorer(LatentExplorer):
 
     def _extra_controls(self) -> list:
         return [self.digit_dropdown]
+
+    # no direction or profile controls: the lecture's ramp and one std for all, as notebook 08 has it
+    def _make_shape_controls(self, *args) -> list:
+        return []
+
+    def direction(self) -> None:
+        return None  # the ramp
+
+    def profile(self) -> None:
+        return None  # one std for all dimensions
 
     def _digit(self) -> int:
         return self.digit_dropdown.value
@@ -281,8 +381,16 @@ class InterpolationExplorer(widgets.VBox):
 
 
 def latent_explorer(generator, classifier=None, mean_scale: float = 0.0, std_scale: float = 1.0,
-                    seed: int = 0, n: int = 64) -> LatentExplorer:
-    """Sliders for the mean and std scale of the latent sweep, redrawing a grid of digits.
+                    seed: int = 0, n: int = 64, directions: dict | None = None, direction: str = "ramp",
+                    profile: str = "isotropic", direction_seed: int = 0,
+                    block: tuple[int, int] | None = None) -> LatentExplorer:
+    """Controls for the means and standard deviations of the latent sweep, redrawing a grid of digits.
+
+    Point k has dimension i drawn from N(mean_scale * direction[i], (std_scale * profile[i])**2):
+    a dropdown chooses the direction (:func:`ganlib.mean_direction`: the lecture's
+    ramp, a random direction with its own seed, or one of ``directions``), another
+    the profile of the stds (:func:`ganlib.std_profile`: isotropic, the lecture's
+    ``|ramp|``, or a block of dimensions), and sliders set the two scales.
 
     Parameters
     ----------
@@ -291,14 +399,25 @@ def latent_explorer(generator, classifier=None, mean_scale: float = 0.0, std_sca
         also shows how many of the shown images it calls each digit
     mean_scale, std_scale, seed, n : the sliders' starting values (see
         :func:`ganlib.explore.sweep_images`); n is one of ``GRID_SIZES``
+    directions : optional dict of name -> array of shape (latent_dim,), more
+        directions for the dropdown, e.g. ``{"ink": explore.attribute_direction(...)}``;
+        each is scaled to the ramp's length
+    direction : the starting direction, "ramp", "random" or a name in ``directions``
+    profile : the starting profile, one of ``ganlib.latent.STD_PROFILES``
+    direction_seed : the random direction's starting seed (0-99)
+    block : (start, stop), the block of dimensions of the "block" profile; default
+        the first ten
 
     Returns
     -------
     LatentExplorer, an ``ipywidgets.VBox``: display it as a cell's last value. Its
-    controls are ``.mean_slider``, ``.std_slider``, ``.seed_slider``, ``.size_slider``.
-    Notebook 05 introduces it.
+    controls are ``.direction_dropdown``, ``.direction_seed_slider``,
+    ``.profile_dropdown``, ``.block_slider``, ``.mean_slider``, ``.std_slider``,
+    ``.seed_slider`` and ``.size_slider``; each change redraws the grid with one
+    generator call. Notebook 05 introduces it.
     """
-    return LatentExplorer(generator, classifier, mean_scale, std_scale, seed, n)
+    return LatentExplorer(generator, classifier, mean_scale, std_scale, seed, n, directions=directions,
+                          direction=direction, profile=profile, direction_seed=direction_seed, block=block)
 
 
 def conditional_explorer(generator, classifier=None, digit: int = 0, mean_scale: float = 0.0,

@@ -5,7 +5,7 @@ import pytest
 
 import ganlib
 from ganlib import explore
-from ganlib.latent import lecture_moments
+from ganlib.latent import lecture_moments, mean_direction, std_profile
 from ganlib.classifier import make_classifier, predict_proba
 
 
@@ -28,6 +28,54 @@ def test_sweep_images_sample_the_lecture_sweep_with_valid_stds(models):
     assert z.std() == pytest.approx(2.0, rel=0.05)
     with pytest.raises(ValueError, match="std_scale"):
         explore.sweep_images(generator, std_scale=-1.0)
+
+
+def test_sweep_images_move_the_means_along_the_direction_and_shape_the_stds_by_the_profile(models):
+    generator, _ = models
+    direction, profile = mean_direction(8, "random", seed=3), std_profile(8, "block", block=(2, 5))
+    z, images = explore.sweep_images(generator, mean_scale=4.0, std_scale=3.0, seed=1, n=3000,
+                                     direction=direction, profile=profile)
+    np.testing.assert_allclose(z.mean(axis=0), 4.0 * direction, atol=0.15)
+    np.testing.assert_allclose(z.std(axis=0), [0, 0, 3, 3, 3, 0, 0, 0], atol=0.1)
+    outside = [0, 1, 5, 6, 7]  # outside the block every point is the mean
+    np.testing.assert_array_equal(z[:, outside], np.broadcast_to(np.float32(4.0 * direction[outside]), (3000, 5)))
+    np.testing.assert_allclose(images, ganlib.generate_images(generator, z), atol=1e-6)
+    # the same seed is the same noise: only what changed moves the points
+    z_ramp, _ = explore.sweep_images(generator, 4.0, 3.0, seed=1, n=5, profile=profile)
+    np.testing.assert_allclose(z_ramp - z[:5], np.broadcast_to(4.0 * (mean_direction(8) - direction), (5, 8)),
+                               atol=1e-5)
+    z_default, _ = explore.sweep_images(generator, 4.0, 3.0, seed=1, n=5)
+    z_explicit, _ = explore.sweep_images(generator, 4.0, 3.0, seed=1, n=5, direction=mean_direction(8, "ramp"),
+                                         profile=std_profile(8, "isotropic"))
+    np.testing.assert_array_equal(z_default, z_explicit)
+    with pytest.raises(ValueError, match="profile must be >= 0"):
+        explore.sweep_images(generator, profile=-np.ones(8))
+
+
+def test_ink_is_the_mean_brightness_on_a_zero_to_one_scale():
+    images = np.full((3, 28, 28, 1), -1.0, np.float32)  # blank paper
+    images[1] = 1.0  # all ink
+    images[2, :14] = 1.0  # the top half inked
+    np.testing.assert_allclose(explore.ink(images), [0.0, 1.0, 0.5])
+
+
+def test_paired_bootstrap_gives_the_standard_error_and_keeps_rows_together():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=400)
+    values = explore.paired_bootstrap(np.mean, x, n_boot=2000, seed=1)
+    assert values.shape == (2000,)
+    assert values.std() == pytest.approx(x.std() / np.sqrt(400), rel=0.1)  # the standard error of a mean
+    np.testing.assert_array_equal(values, explore.paired_bootstrap(np.mean, x, n_boot=2000, seed=1))
+    # two samples that share their noise: their difference varies far less than either
+    y = x + 0.1 + 0.01 * rng.normal(size=400)
+    paired = explore.paired_bootstrap(lambda a, b: b.mean() - a.mean(), x, y, n_boot=2000)
+    assert paired.mean() == pytest.approx(0.1, abs=0.005) and paired.std() < 0.1 * values.std()
+    rows = explore.paired_bootstrap(lambda a, b: float(np.all(b == 2 * a)), x, 2 * x, n_boot=50)
+    assert np.all(rows == 1.0)  # row k of one sample goes with row k of the other
+    with pytest.raises(ValueError, match="one length"):
+        explore.paired_bootstrap(np.mean, x, y[:-1])
+    with pytest.raises(ValueError, match="n_boot"):
+        explore.paired_bootstrap(np.mean, x, n_boot=1)
 
 
 def test_sweep_images_of_a_conditional_generator_draw_the_digit_asked_for(models):

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from ganlib.latent import interpolate, lecture_moments, sample_latent
+from ganlib.latent import (MEAN_DIRECTIONS, STD_PROFILES, interpolate, lecture_moments, mean_direction, sample_latent,
+                           std_profile)
 
 from . import lecture_defects as lecture
 
@@ -47,6 +48,78 @@ def test_bad_arguments_are_named():
         sample_latent(0, 4)
     with pytest.raises(ValueError, match="std_scale"):
         lecture_moments(4, std_scale=-1)
+
+
+def test_every_mean_direction_has_the_ramps_length_and_its_own_direction():
+    ramp = np.linspace(-1, 1, 100)
+    np.testing.assert_array_equal(mean_direction(100), ramp)  # the default is the lecture's ramp
+    given = np.zeros(100)
+    given[3] = -0.2
+    directions = {"ramp": mean_direction(100, "ramp"), "random": mean_direction(100, "random", seed=4),
+                  "vector": mean_direction(100, "vector", vector=given)}
+    assert set(directions) == set(MEAN_DIRECTIONS)
+    for kind, direction in directions.items():
+        assert direction.shape == (100,) and direction.dtype == np.float64, kind
+        assert np.linalg.norm(direction) == pytest.approx(np.linalg.norm(ramp)), kind
+    unit = directions["vector"] / np.linalg.norm(directions["vector"])
+    np.testing.assert_allclose(unit, given / 0.2, atol=1e-12)  # the given vector's direction, sign kept
+    u = np.random.default_rng(4).standard_normal(100)
+    np.testing.assert_allclose(directions["random"] / np.linalg.norm(ramp), u / np.linalg.norm(u))
+    np.testing.assert_array_equal(directions["random"], mean_direction(100, "random", seed=4))
+    assert abs(directions["random"] @ mean_direction(100, "random", seed=5)) < 0.5 * ramp @ ramp
+
+
+def test_random_directions_point_every_way():
+    # a uniform direction: its components average to zero and no dimension is favoured
+    units = np.array([mean_direction(10, "random", seed=s) for s in range(4000)]) / np.linalg.norm(
+        np.linspace(-1, 1, 10))
+    np.testing.assert_allclose(units.mean(axis=0), 0, atol=0.03)
+    np.testing.assert_allclose((units**2).mean(axis=0), 0.1, atol=0.01)
+
+
+def test_mean_direction_rejects_bad_input():
+    with pytest.raises(ValueError, match="kind"):
+        mean_direction(10, "diagonal")
+    with pytest.raises(ValueError, match="needs a vector"):
+        mean_direction(10, "vector")
+    with pytest.raises(ValueError, match="nonzero"):
+        mean_direction(10, "vector", vector=np.zeros(10))
+    with pytest.raises(ValueError, match="length latent_dim=10"):
+        mean_direction(10, "vector", vector=np.ones(9))
+    with pytest.raises(ValueError, match="latent_dim"):
+        mean_direction(0)
+
+
+def test_std_profiles_isotropic_lecture_and_block():
+    assert set(STD_PROFILES) == {"isotropic", "lecture", "block"}
+    np.testing.assert_array_equal(std_profile(5), np.ones(5))
+    lecture = std_profile(100, "lecture")
+    np.testing.assert_allclose(lecture, np.abs(np.linspace(-1, 1, 100)))  # the lecture's V, made valid
+    assert lecture.min() == pytest.approx(1 / 99) and lecture[0] == lecture[-1] == 1.0
+    np.testing.assert_array_equal(std_profile(6, "block", block=(2, 5)), [0, 0, 1, 1, 1, 0])
+    np.testing.assert_array_equal(std_profile(6, "block", block=(0, 6)), np.ones(6))
+    np.testing.assert_array_equal(std_profile(6, "block", block=(3, 3)), np.zeros(6))
+    for bad in ((4, 3), (-1, 2), (0, 7), (0.5, 2)):
+        with pytest.raises(ValueError, match="block"):
+            std_profile(6, "block", block=bad)
+    with pytest.raises(ValueError, match="kind"):
+        std_profile(6, "V")
+
+
+def test_lecture_moments_scale_a_direction_and_a_profile():
+    means, stds = lecture_moments(100, mean_scale=5, std_scale=2)
+    np.testing.assert_allclose(means, 5 * np.linspace(-1, 1, 100))
+    np.testing.assert_array_equal(stds, np.full(100, 2.0))  # default: one std for all (erratum 8)
+    direction, profile = mean_direction(100, "random", seed=1), std_profile(100, "lecture")
+    means, stds = lecture_moments(100, 3, 10, direction=direction, profile=profile)
+    np.testing.assert_allclose(means, 3 * direction)
+    np.testing.assert_allclose(stds, 10 * np.abs(np.linspace(-1, 1, 100)))
+    z = sample_latent(20_000, 100, mean=means, std=stds, seed=0)
+    np.testing.assert_allclose(z.std(axis=0), stds, rtol=0.03, atol=1e-6)  # middle dimensions nearly frozen
+    with pytest.raises(ValueError, match="profile must be >= 0"):
+        lecture_moments(100, profile=np.linspace(-1, 1, 100))  # the lecture's stds as written
+    with pytest.raises(ValueError, match="direction"):
+        lecture_moments(100, direction=np.ones(99))
 
 
 @pytest.mark.parametrize("method", ["linear", "slerp"])

@@ -10,7 +10,7 @@ from PIL import Image
 
 import ganlib
 from ganlib import widgets
-from ganlib.latent import interpolate
+from ganlib.latent import interpolate, mean_direction, std_profile
 from ganlib.plotting import grid_png_bytes
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -79,6 +79,106 @@ def test_latent_explorer_redraws_when_a_slider_moves(generator):
     assert explorer.image.value == first  # back where it started: the same picture
 
 
+def test_explorer_png_follows_the_direction_and_the_profile(generator):
+    base = dict(mean_scale=3.0, std_scale=1.0, seed=0, n=16)
+    png = widgets.explorer_png(generator, **base)
+    assert widgets.explorer_png(generator, **base, direction=mean_direction(8), profile=std_profile(8)) == png
+    random = mean_direction(8, "random", seed=2)
+    for changed in (dict(direction=random), dict(profile=std_profile(8, "lecture")),
+                    dict(profile=std_profile(8, "block", block=(0, 3)))):
+        other = widgets.explorer_png(generator, **base, **changed)
+        assert not np.array_equal(pixels(other), pixels(png)), changed
+        assert widgets.explorer_png(generator, **base, **changed) == other
+    # at mean_scale 0 the direction has nothing to move
+    assert widgets.explorer_png(generator, 0.0, 1.0, 0, 16, direction=random) == widgets.explorer_png(
+        generator, 0.0, 1.0, 0, 16)
+
+
+@pytest.fixture
+def generator_calls(monkeypatch):
+    """Counts the generator calls of the sweep explorers (ganlib.explore.sweep_images draws the images)."""
+    calls = []
+    real = ganlib.explore.generate_images
+
+    def counting(*args, **kwargs):
+        calls.append(len(args[1]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ganlib.explore, "generate_images", counting)
+    return calls
+
+
+def test_latent_explorer_moves_the_means_along_the_chosen_direction(generator, generator_calls):
+    ink = np.array([1.0, -1.0, 0, 0, 0, 0, 0, 2.0])
+    explorer = widgets.latent_explorer(generator, n=16, mean_scale=4.0, directions={"ink": ink})
+    assert [value for _, value in explorer.direction_dropdown.options] == ["ramp", "random", "ink"]
+    assert explorer.direction_dropdown.value == "ramp" and explorer.profile_dropdown.value == "isotropic"
+    assert explorer.direction_seed_slider.continuous_update is False
+    assert explorer.direction_seed_slider.layout.display == "none"  # only a random direction has a seed
+    assert generator_calls == [16]  # the first drawing
+    ramp_png = explorer.image.value
+    assert ramp_png == widgets.explorer_png(generator, 4.0, 1.0, 0, 16)
+
+    expected = {("random", 0): mean_direction(8, "random", seed=0), ("random", 5): mean_direction(8, "random", seed=5),
+                ("ink", 5): mean_direction(8, "vector", vector=ink)}
+    seen = [pixels(ramp_png)]
+    for (kind, seed), direction in expected.items():
+        generator_calls.clear()
+        explorer.direction_dropdown.value = kind
+        explorer.direction_seed_slider.value = seed
+        assert generator_calls == [16]  # each step changes one control: one generator call
+        np.testing.assert_array_equal(explorer.direction(), direction)
+        assert explorer.image.value == widgets.explorer_png(generator, 4.0, 1.0, 0, 16, direction=direction)
+        assert not any(np.array_equal(pixels(explorer.image.value), other) for other in seen), kind
+        seen.append(pixels(explorer.image.value))
+        assert explorer.direction_seed_slider.layout.display == (None if kind == "random" else "none")
+    explorer.direction_dropdown.value = "ramp"
+    assert explorer.image.value == ramp_png
+
+
+def test_latent_explorer_shapes_the_stds_by_the_chosen_profile(generator, generator_calls):
+    explorer = widgets.latent_explorer(generator, n=16, std_scale=2.0)
+    assert explorer.block_slider.layout.display == "none"
+    assert explorer.block_slider.value == (0, 7) and explorer.block_slider.continuous_update is False
+    first = explorer.image.value
+    generator_calls.clear()
+    explorer.profile_dropdown.value = "lecture"
+    assert generator_calls == [16]
+    np.testing.assert_allclose(explorer.profile(), np.abs(np.linspace(-1, 1, 8)))
+    lecture = explorer.image.value
+    assert lecture == widgets.explorer_png(generator, 0.0, 2.0, 0, 16, profile=std_profile(8, "lecture"))
+    assert not np.array_equal(pixels(lecture), pixels(first))
+
+    explorer.profile_dropdown.value = "block"
+    assert explorer.block_slider.layout.display is None
+    generator_calls.clear()
+    explorer.block_slider.value = (2, 4)  # both ends included: dimensions 2, 3 and 4
+    assert generator_calls == [16]
+    np.testing.assert_array_equal(explorer.profile(), [0, 0, 1, 1, 1, 0, 0, 0])
+    assert explorer.image.value == widgets.explorer_png(generator, 0.0, 2.0, 0, 16,
+                                                        profile=std_profile(8, "block", block=(2, 5)))
+    explorer.std_slider.value = 3.0  # the scale slider scales the profile
+    assert explorer.image.value == widgets.explorer_png(generator, 0.0, 3.0, 0, 16,
+                                                        profile=std_profile(8, "block", block=(2, 5)))
+    explorer.profile_dropdown.value, explorer.std_slider.value = "isotropic", 2.0
+    assert explorer.image.value == first and explorer.block_slider.layout.display == "none"
+
+
+def test_latent_explorer_refuses_bad_directions_profiles_and_blocks(generator):
+    for bad, match in ((dict(direction="diagonal"), "direction must be one of"), (dict(profile="V"), "profile"),
+                       (dict(block=(0, 9)), "block"), (dict(block=(3, 3)), "at least one dimension"),
+                       (dict(directions={"ink": np.ones(7)}), "length latent_dim=8"),
+                       (dict(directions={"random": np.ones(8)}), "taken")):
+        with pytest.raises(ValueError, match=match):
+            widgets.latent_explorer(generator, n=16, **bad)
+    explorer = widgets.latent_explorer(generator, n=16, direction="random", direction_seed=4, profile="block",
+                                       block=(1, 3))
+    assert explorer.image.value == widgets.explorer_png(generator, 0.0, 1.0, 0, 16,
+                                                        direction=mean_direction(8, "random", seed=4),
+                                                        profile=std_profile(8, "block", block=(1, 3)))
+    assert explorer.direction_seed_slider.layout.display is None and explorer.block_slider.value == (1, 2)
+
+
 def test_latent_explorer_shows_the_classifiers_counts(generator):
     from ganlib.classifier import make_classifier
 
@@ -127,6 +227,10 @@ def test_conditional_explorer_redraws_when_the_digit_changes(conditional_generat
     assert explorer.image.value == widgets.conditional_png(conditional_generator, 7, 0.0, 3.0, 0, 16)
     explorer.std_slider.value, explorer.digit_dropdown.value = 1.0, 2
     assert explorer.image.value == first  # back where it started: the same picture
+    # notebook 08's explorer keeps the lecture's ramp and one std for all: no direction or profile controls
+    assert not hasattr(explorer, "direction_dropdown") and not hasattr(explorer, "profile_dropdown")
+    shown = [w.description for box in explorer.children[0].children for w in box.children]
+    assert shown == ["digit", "mean_scale", "std_scale", "seed", "images"]
     text = explorer._repr_mimebundle_()["text/plain"]
     assert "Jupyter" in text and "…" not in text  # short enough not to be cut
 
@@ -193,3 +297,5 @@ def test_widgets_describe_themselves_briefly_where_they_cannot_be_shown(generato
     for explorer in (widgets.latent_explorer(generator, n=16), widgets.interpolation_explorer(generator, *ends)):
         text = explorer._repr_mimebundle_()["text/plain"]
         assert len(text) < 200 and "Jupyter" in text and "PNG" not in text
+    text = widgets.latent_explorer(generator, n=16)._repr_mimebundle_()["text/plain"]
+    assert "ramp, isotropic" in text and "…" not in text  # short enough not to be cut

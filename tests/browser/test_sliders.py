@@ -1,10 +1,14 @@
 """The slider explorers of notebooks 05 and 06, moved in JupyterLab in a real browser.
 
 nbval runs a notebook's kernel but never draws a widget. Here JupyterLab runs the
-notebook in headless Chromium, a slider is moved from the keyboard as a student
-would, and the picture must change: the front end, the widget extension, the comm
-round trip and the kernel's redraw all take part. Screenshots of the picture before
-and after are kept in ``runs/browser-test/``.
+notebook in headless Chromium, the controls are moved as a student would (a slider
+from the keyboard, a dropdown by choosing an option), and after every move the picture
+must change: the front end, the widget extension, the comm round trip and the kernel's
+redraw all take part. In notebook 05 that is the mean_scale slider, the std_scale
+slider and the direction dropdown, one after another; in 06 the step slider.
+Screenshots of the picture before and after each move are kept in ``runs/browser-test/``
+as ``<notebook>-<control>-before.png`` and ``-after.png``, and the whole widget after the
+last move as ``<notebook>-widget.png``.
 
 Run it alone with ``pytest -m browser tests/browser``; it needs the Python package
 playwright and Chromium at /usr/bin/chromium (see README.md, "Browser test").
@@ -15,7 +19,9 @@ from __future__ import annotations
 import hashlib
 import io
 import ipaddress
+import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -75,19 +81,65 @@ def _pixels(png: bytes) -> Image.Image:
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
+@dataclass(frozen=True)
+class Move:
+    """One thing a student does to a widget: press a key on a slider, or pick a dropdown option."""
+
+    kind: str  # "slider" or "dropdown"
+    description: str  # the control's label
+    action: str  # the key pressed on the slider's handle, or the dropdown option's label
+
+    @property
+    def widget_class(self) -> str:
+        return {"slider": "widget-slider", "dropdown": "widget-dropdown"}[self.kind]
+
+
 CASES = [
-    # notebook, the slider's description, which <img> of the widget shows the result,
-    # the key pressed on the slider's handle, the readout expected afterwards
-    pytest.param("notebooks/05_latent_space.ipynb", "mean_scale", 0, "PageUp", id="05-mean_scale"),
-    pytest.param("notebooks/06_interpolation.ipynb", "step", -1, "PageUp", id="06-step"),
+    # notebook, which <img> of the widget shows the result, the moves made one after another;
+    # each move must bring a new picture
+    pytest.param("notebooks/05_latent_space.ipynb", 0,
+                 (Move("slider", "mean_scale", "PageUp"), Move("slider", "std_scale", "PageUp"),
+                  Move("dropdown", "direction", "random")), id="05-mean-std-direction"),
+    pytest.param("notebooks/06_interpolation.ipynb", -1, (Move("slider", "step", "PageUp"),), id="06-step"),
 ]
 
 
-@pytest.mark.parametrize(("notebook", "description", "image_index", "key"), CASES)
-def test_moving_a_slider_redraws_the_picture(chromium, lab_server, artifacts, notebook, description,
-                                             image_index, key):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # importable: the chromium fixture checked
+def _control(page, notebook: str, move: Move, within=None):
+    """The live control labelled exactly ``move.description`` (the committed output holds only text),
+    looked for in ``within`` (default: the whole page)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    # exactly: "seed" must not find "direction seed"
+    label = page.locator(".widget-label", has_text=re.compile(rf"^\s*{re.escape(move.description)}\s*$"))
+    control = (within or page).locator(f".jupyter-widgets.{move.widget_class}").filter(has=label)
+    try:
+        control.first.wait_for(timeout=60 * MS)
+    except PlaywrightTimeout:
+        raise AssertionError(
+            f"{notebook}: no live {move.kind} labelled {move.description!r} appeared after Run All Cells; "
+            "is the widget extension (jupyterlab_widgets) installed and enabled? "
+            f"errors shown: {_error_outputs(page)}") from None
+    assert control.count() == 1, f"{notebook}: {control.count()} {move.kind}s labelled {move.description!r}"
+    return control
+
+
+def _readout(control, move: Move) -> str:
+    if move.kind == "slider":
+        return control.locator(".widget-readout").text_content().strip()
+    select = control.locator("select")
+    return select.evaluate("s => s.options[s.selectedIndex].text")
+
+
+def _make(page, control, move: Move) -> None:
+    if move.kind == "slider":
+        control.locator(".noUi-handle").focus()
+        page.keyboard.press(move.action)  # continuous_update=False: one release, one redraw
+    else:
+        control.locator("select").select_option(label=move.action)
+
+
+@pytest.mark.parametrize(("notebook", "image_index", "moves"), CASES)
+def test_moving_the_controls_redraws_the_picture(chromium, lab_server, artifacts, notebook, image_index, moves):
     name = Path(notebook).stem
     committed = hashlib.sha256((REPO / notebook).read_bytes()).hexdigest()
     # tall enough that the 05 grid, which ipywidgets stretches to the cell's width, fits
@@ -107,49 +159,40 @@ def test_moving_a_slider_redraws_the_picture(chromium, lab_server, artifacts, no
         page.locator(".lm-Menu .lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         _wait_for_run_all(page, notebook)
 
-        # the committed output holds the text fallback; this is the live widget
-        slider = page.locator(".jupyter-widgets.widget-slider").filter(
-            has=page.locator(".widget-label", has_text=description))
-        try:
-            slider.first.wait_for(timeout=60 * MS)
-        except PlaywrightTimeout:
-            raise AssertionError(
-                f"{notebook}: no live slider labelled {description!r} appeared after Run All Cells; "
-                "is the widget extension (jupyterlab_widgets) installed and enabled? "
-                f"errors shown: {_error_outputs(page)}") from None
-        assert slider.count() == 1, f"{notebook}: {slider.count()} sliders labelled {description!r}"
-        output = page.locator(".jp-OutputArea-output").filter(has=slider)
+        output = page.locator(".jp-OutputArea-output").filter(has=_control(page, notebook, moves[0]))
         image = output.locator("img.widget-image").nth(image_index)
         image.wait_for(timeout=30 * MS)
-        before_state = _image_state(image)
-        assert before_state["ready"], f"{notebook}: the widget's image did not load"
-        before_png = _image_bytes(image)
-        readout = slider.locator(".widget-readout")
-        readout_before = readout.text_content().strip()
-        before = _screenshot(image, artifacts / f"{name}-before.png")
+        for move in moves:
+            control = _control(page, notebook, move, within=output)  # the same widget as the picture
+            before_state = _image_state(image)
+            assert before_state["ready"], f"{notebook}: the widget's image did not load"
+            before_png = _image_bytes(image)
+            readout_before = _readout(control, move)
+            before = _screenshot(image, artifacts / f"{name}-{move.description}-before.png")
 
-        slider.locator(".noUi-handle").focus()
-        page.keyboard.press(key)  # continuous_update=False: one release, one redraw
-        readout_after = readout.text_content().strip()
-        assert readout_after != readout_before, (
-            f"{notebook}: pressing {key} on the {description} slider left it at {readout_before}")
+            _make(page, control, move)
+            readout_after = _readout(control, move)
+            assert readout_after != readout_before, (
+                f"{notebook}: {move.action} on the {move.description} {move.kind} left it at {readout_before}")
 
-        deadline = time.monotonic() + REDRAW_TIMEOUT_S
-        state = _image_state(image)
-        while (state["src"] == before_state["src"] or not state["ready"]) and time.monotonic() < deadline:
-            time.sleep(0.25)
+            deadline = time.monotonic() + REDRAW_TIMEOUT_S
             state = _image_state(image)
-        assert state["src"] != before_state["src"], (
-            f"{notebook}: {description} moved from {readout_before} to {readout_after}, but the kernel "
-            f"sent no new picture within {REDRAW_TIMEOUT_S} s; errors shown: {_error_outputs(page)}")
-        assert _image_bytes(image) != before_png, (
-            f"{notebook}: {description} moved from {readout_before} to {readout_after}; the kernel "
-            "sent a picture, but the same PNG as before")
-        after = _screenshot(image, artifacts / f"{name}-after.png")
-        changed = ImageChops.difference(_pixels(before), _pixels(after)).getbbox()
-        assert changed is not None, (
-            f"{notebook}: {description} moved from {readout_before} to {readout_after} and a new "
-            f"picture arrived, but the page shows the same picture as before (see {artifacts})")
+            while (state["src"] == before_state["src"] or not state["ready"]) and time.monotonic() < deadline:
+                time.sleep(0.25)
+                state = _image_state(image)
+            assert state["src"] != before_state["src"], (
+                f"{notebook}: {move.description} moved from {readout_before} to {readout_after}, but the kernel "
+                f"sent no new picture within {REDRAW_TIMEOUT_S} s; errors shown: {_error_outputs(page)}")
+            assert _image_bytes(image) != before_png, (
+                f"{notebook}: {move.description} moved from {readout_before} to {readout_after}; the kernel "
+                "sent a picture, but the same PNG as before")
+            after = _screenshot(image, artifacts / f"{name}-{move.description}-after.png")
+            changed = ImageChops.difference(_pixels(before), _pixels(after)).getbbox()
+            assert changed is not None, (
+                f"{notebook}: {move.description} moved from {readout_before} to {readout_after} and a new "
+                f"picture arrived, but the page shows the same picture as before (see {artifacts})")
+        output.evaluate("el => el.scrollIntoView({block: 'start'})")
+        output.screenshot(path=artifacts / f"{name}-widget.png", animations="disabled")  # controls and picture
         assert not page_errors, f"{notebook}: errors in the page: {page_errors}"
 
         # while the kernel is alive: the server and its kernels listen on loopback only
