@@ -15,8 +15,14 @@ a path
     the original IDX files (``train-images-idx3-ubyte[.gz]`` and
     ``train-labels-idx1-ubyte[.gz]``).
 ``"auto"``
-    Full MNIST when a local copy exists (``data/mnist.npz`` in this repository, or
-    Keras' cache), else the embedded digits; it prints which one it took.
+    Full MNIST when a local copy exists (``DATA_DIR / "mnist.npz"``, or Keras'
+    cache), else the embedded digits; it prints which one it took.
+
+``DATA_DIR``, where a downloaded ``mnist.npz`` goes: the repository's ``data/`` when
+ganlib runs from a source checkout (or an editable install of one); an installed
+ganlib has no repository, and never keeps user data inside site-packages, so there it
+is Keras' dataset cache (``$KERAS_HOME/datasets``, by default ``~/.keras/datasets``),
+the folder the ``"keras"`` source reads and downloads into.
 """
 
 from __future__ import annotations
@@ -29,8 +35,6 @@ import numpy as np
 
 from .config import DCGANConfig
 
-#: The repository's data folder: drop a downloaded ``mnist.npz`` here.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 KERAS_MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 KERAS_MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 SOURCES = ("auto", "embedded", "keras")
@@ -47,6 +51,22 @@ def keras_cache_dir() -> Path:
 
 def keras_cached_file() -> Path:
     return keras_cache_dir() / "datasets" / "mnist.npz"
+
+
+def source_checkout() -> Path | None:
+    """The repository's root when ganlib runs from a source checkout (or an editable install), else None."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def data_dir() -> Path:
+    """Where to put a downloaded ``mnist.npz``: the checkout's ``data/``, else Keras' dataset cache."""
+    root = source_checkout()
+    return root / "data" if root is not None else keras_cache_dir() / "datasets"
+
+
+#: Drop a downloaded ``mnist.npz`` here (see the module docstring).
+DATA_DIR = data_dir()
 
 
 def to_model_range(pixels: np.ndarray) -> np.ndarray:
@@ -103,7 +123,8 @@ def load_mnist(source: str | os.PathLike = "auto", verbose: bool = True) -> tupl
 def _shown(path: Path) -> str:
     """A path as printed: relative to the repository or ~, so no machine path lands in a notebook."""
     path = Path(path).resolve()
-    for base, prefix in ((DATA_DIR.parent, ""), (Path.home(), "~/")):
+    bases = [(DATA_DIR.parent, "")] if source_checkout() else []  # DATA_DIR.parent: the repository
+    for base, prefix in bases + [(Path.home(), "~/")]:
         try:
             return prefix + str(path.relative_to(base.resolve()))
         except ValueError:

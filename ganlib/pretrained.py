@@ -9,6 +9,11 @@ The conditional model (``DCGANConfig(conditional=True)``, notebook 08) lives in 
 own folder, ``pretrained/conditional/``, with its own ``SHA256SUMS``: it has a
 ``config.json`` and ``generator.weights.h5`` of its own, so it cannot share the
 unconditional model's folder. :func:`ship` and :func:`verify` take the folder.
+
+Where the folder is (:func:`shipped_dir`): in a source checkout, and in an editable
+install of one, the repository's ``pretrained/``; in an installed wheel or sdist, the
+same files inside the package, as ``ganlib/_shipped/`` (``pyproject.toml`` maps the
+data-only package ``ganlib._shipped`` onto ``pretrained/``).
 """
 
 from __future__ import annotations
@@ -18,13 +23,34 @@ from pathlib import Path
 
 from .checkpoints import CheckpointError, load_generator
 from .classifier import CLASSIFIER_INFO, CLASSIFIER_WEIGHTS, load_classifier_from, read_info
+from .data import source_checkout
 from .runfolder import CONFIG_FILE, GENERATOR_WEIGHTS
 
-PRETRAINED_DIR = Path(__file__).resolve().parent.parent / "pretrained"
-CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 SUMS_FILE = "SHA256SUMS"
-RESTORE_HINT = ("restore it with `git checkout -- pretrained/` (or download the repository again); "
+RESTORE_HINT = ("restore it with `git checkout -- pretrained/` in the repository (or download it again), "
+                "or reinstall ganlib, whose package carries the same files "
+                "(`pip install --force-reinstall --no-deps` from where you installed it); "
                 "pretrained/README.md gives the commands that rebuild every file")
+
+
+def shipped_dir() -> Path:
+    """The folder of the shipped models: the installed package's copy, else the checkout's ``pretrained/``.
+
+    An installed wheel holds them in ``ganlib/_shipped/``; a source checkout (or an
+    editable install of it, whose ``ganlib/`` is the checkout's) has no such folder and
+    uses the repository's ``pretrained/``. When the files are not there (a build
+    stripped of them, a checkout that lost them) it still returns the folder where they
+    belong, so that loading them raises the CheckpointError that says how to get them back.
+    """
+    installed = Path(__file__).resolve().parent / "_shipped"
+    root = source_checkout()
+    if installed.is_dir() or root is None:
+        return installed
+    return root / "pretrained"
+
+
+PRETRAINED_DIR = shipped_dir()
+CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 
 
 def sha256(path: str | Path) -> str:
@@ -36,7 +62,10 @@ def sha256(path: str | Path) -> str:
 
 
 def recorded_hashes(directory: str | Path = PRETRAINED_DIR) -> dict[str, str]:
-    path = Path(directory) / SUMS_FILE
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"no shipped models: {directory} does not exist; {RESTORE_HINT}")
+    path = directory / SUMS_FILE
     if not path.is_file():
         raise CheckpointError(f"{path} is missing; {RESTORE_HINT}")
     hashes = {}

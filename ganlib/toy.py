@@ -179,11 +179,9 @@ def js_divergence(x, p, q) -> float:
     -------
     float in [0, log 2]: 0 when p = q, log 2 ~= 0.693 when they do not overlap.
     """
-    x, p, q = (np.asarray(a, dtype=np.float64) for a in (x, p, q))
+    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
     m = 0.5 * (p + q)
-    kl_p = _xlogy(p, p) - _xlogy(p, m)
-    kl_q = _xlogy(q, q) - _xlogy(q, m)
-    return float(0.5 * np.trapezoid(kl_p + kl_q, x))
+    return 0.5 * (kl_divergence(x, p, m) + kl_divergence(x, q, m))
 
 
 def kl_divergence(x, p, q) -> float:

@@ -67,3 +67,19 @@ def test_outputs_name_no_folder_of_the_machine_that_ran_them(notebook):
     for k, cell in enumerate(notebook.cells):
         match = MACHINE_PATH.search(_outputs_text(cell))
         assert match is None, f"cell {k} prints a path of this machine: {match.group(0)!r}"
+
+
+def test_a_notebook_runs_from_a_folder_outside_the_repository(tmp_path):
+    """A copy handed out (or opened from another root) needs only an installed ganlib, not the checkout."""
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "handed_out" / "04_checkpoints.ipynb"
+    copy.parent.mkdir()
+    shutil.copy(NOTEBOOKS[[p.name for p in NOTEBOOKS].index("04_checkpoints.ipynb")], copy)
+    result = subprocess.run([sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+                             "-q", "-W", "ignore::UserWarning", str(copy)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert (copy.parent / "runs" / "04_checkpoints" / "config.json").is_file()  # its runs went beside it
