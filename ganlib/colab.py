@@ -18,7 +18,6 @@ notebooks, and ``tests/test_colab.py`` checks that the notebooks' cells are that
 from __future__ import annotations
 
 import json
-import sys
 from importlib import metadata
 
 #: The key of ``[project.urls]`` in ``pyproject.toml`` that names the repository.

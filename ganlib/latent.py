@@ -173,8 +173,8 @@ def lecture_moments(latent_dim: int, mean_scale: float = 1.0, std_scale: float =
     """
     if std_scale < 0:
         raise ValueError(f"std_scale must be >= 0, got {std_scale!r}")
-    direction = _ramp(latent_dim) if direction is None else _per_dimension(direction, latent_dim, "direction")
-    profile = np.ones(latent_dim) if profile is None else _per_dimension(profile, latent_dim, "profile")
+    direction = mean_direction(latent_dim) if direction is None else _per_dimension(direction, latent_dim, "direction")
+    profile = std_profile(latent_dim) if profile is None else _per_dimension(profile, latent_dim, "profile")
     if not np.all(np.isfinite(direction)) or not np.all(np.isfinite(profile)):
         raise ValueError("direction and profile must be finite")
     if np.any(profile < 0):

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the checkout's ganlib, whose pyproject holds the URL
+from ganlib import colab  # the checkout's ganlib (pip install -e .), whose pyproject holds the URL
 
-from ganlib import colab  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def refresh(path: Path) -> bool:
