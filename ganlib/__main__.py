@@ -1,4 +1,4 @@
-"""Command line: ``python -m ganlib train ...`` and ``python -m ganlib sample ...``.
+"""Command line: ``python -m ganlib train ...``, ``sample``, ``evaluate``, ``student-edition`` ...
 
 Arguments are checked before TensorFlow starts; a bad one gets a one-line error
 and exit code 2.
@@ -23,6 +23,7 @@ examples:
   python -m ganlib sample --digit 7 --n 16 --out sevens.png     # the shipped conditional model
   python -m ganlib train --preset conditional --epochs 5 --out runs/conditional
   python -m ganlib sample --digit 3 --n 16 --out threes.png --from runs/conditional
+  python -m ganlib student-edition --out student     # the notebooks without their solutions
 
 TensorFlow's C++ log lines are hidden (TF_CPP_MIN_LOG_LEVEL=3) and oneDNN kernels are on
 (TF_ENABLE_ONEDNN_OPTS=1; ~1.4x faster on AMD CPUs, where TensorFlow leaves them off)
@@ -100,7 +101,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--n", type=int, default=5000, help="number of samples (default 5000)")
     evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     evaluate.add_argument("--json", default=None, help="also write the numbers to this JSON file")
+
+    student = sub.add_parser("student-edition", help="write the student edition of the notebooks",
+                             description="Write the notebooks with every worked solution replaced by the stub "
+                                         "a student fills in and every check un-run (README: For lecturers). "
+                                         "Refuses to overwrite notebooks a student has edited.")
+    student.add_argument("--out", default="student", help="folder to write (default student/)")
+    student.add_argument("--source", default=None,
+                         help="the instructor edition (default: the repository's notebooks/)")
+    student.add_argument("--force", action="store_true", help="overwrite edited notebooks in --out")
     return parser
+
+
+def _student_edition(args) -> int:
+    from .editions import EditionError, build_student_edition
+
+    try:
+        written = build_student_edition(args.out, args.source, force=args.force)
+    except EditionError as err:
+        print(f"ganlib: error: {err}", file=sys.stderr)
+        return 2
+    print(f"wrote the student edition of {len(written)} notebooks to {args.out}")
+    return 0
 
 
 def _check(args) -> None:
@@ -127,6 +149,8 @@ def _check(args) -> None:
     elif args.command == "classifier":
         if args.epochs <= 0:
             raise UsageError(f"--epochs must be positive, got {args.epochs}")
+        _check_writable("--out", Path(args.out), folder_wanted=True)
+    elif args.command == "student-edition":
         _check_writable("--out", Path(args.out), folder_wanted=True)
     else:
         if args.n <= 0:
@@ -338,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         print(f"ganlib: error: {err}", file=sys.stderr)
         return 2
+    if args.command == "student-edition":  # no TensorFlow needed
+        return _student_edition(args)
     quiet_tensorflow(onednn=True)  # a value the user set for either variable wins
     from .checkpoints import CheckpointError
     from .data import DataSourceError
