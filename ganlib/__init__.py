@@ -50,7 +50,7 @@ _EXPORTS = {
             "count_modes"],
     "dirac": ["gradient_field", "update_jacobian", "update_eigenvalues", "finite_difference_jacobian",
               "spectral_radius"],
-    "exercises": ["check_exercise"],
+    "exercises": [],  # ganlib.exercises.check(...) in the check cells
     "explore": ["LatentPool", "latent_pool", "find_digit_latents", "most_confident", "sweep_images",
                 "attribute_direction", "ink", "paired_bootstrap", "digit_rows", "digit_row_inputs"],
     "widgets": ["latent_explorer", "interpolation_explorer", "conditional_explorer", "explorer_png",

@@ -6,7 +6,9 @@ The committed notebooks are the one source. Their exercises are marked with cell
 - ``exercise``: the markdown cell that asks an exercise, one per exercise;
 - ``solution``: the worked solution, code cells (with their output) and markdown cells
   that explain why;
-- ``check``: the code cell that calls ``ganlib.exercises.check(...)``.
+- ``check``: the code cell that calls ``ganlib.exercises.check(...)``; it also carries
+  nbval's ``nbval-check-output`` tag, so that nbval fails if its output stops being
+  ``correct``.
 
 :func:`student_notebook` turns a notebook into its student edition: a solution code cell
 becomes the stub the student fills in (each ``my_...`` answer set to ``None``, each
@@ -34,6 +36,7 @@ SOLUTION_TAG = "solution"
 CHECK_TAG = "check"
 ANSWER_TAG = "answer"  # the student edition's stub cell, where the student writes
 ANSWER_PREFIX = "my_"
+NBVAL_CHECK_TAG = "nbval-check-output"
 OPEN_STUB = "# Your code here: the exercise above says what to try.\n"
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -135,6 +138,8 @@ def student_notebook(notebook: dict, name: str = "") -> dict:
         elif CHECK_TAG in cell_tags:
             check = copy.deepcopy(cell)
             check["outputs"], check["execution_count"] = [], None
+            # nbval compares the instructor's check output ("correct"); the student's is not yet written
+            check["metadata"]["tags"] = [t for t in cell_tags if t != NBVAL_CHECK_TAG]
             cells.append(check)
         else:
             cells.append(copy.deepcopy(cell))

@@ -69,7 +69,8 @@ def _mentions(message: str, value) -> bool:
     if isinstance(value, str):
         return re.search(rf"\b{re.escape(value)}\b", message) is not None
     text = f"{float(value):.3g}"
-    return re.search(rf"(?<![\d.]){re.escape(text)}(?![\d])", message) is not None
+    # "-1" is not given away by "-1.04", nor "0.5" by "0.55"
+    return re.search(rf"(?<![\d.]){re.escape(text)}(?!\d|\.\d)", message) is not None
 
 
 def test_every_exercise_has_test_cases():
