@@ -461,7 +461,9 @@ def _save_final_model(state: GANState, out: Path) -> Path | None:
 def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:
     if resume:
         saved = ckpt.load_config(out)
-        differing = [k for k, v in cfg.to_dict().items() if k != "epochs" and saved.to_dict()[k] != v]
+        # the epochs to train to and the arithmetic may change; the model and the recipe may not
+        differing = [k for k, v in cfg.to_dict().items()
+                     if k not in ("epochs", "precision") and saved.to_dict()[k] != v]
         if differing:
             raise ValueError(
                 f"cannot resume {out} with another configuration: {', '.join(differing)} differ; "

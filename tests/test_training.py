@@ -310,3 +310,11 @@ def test_float32_is_the_default_and_an_unknown_precision_is_named(tiny_cfg):
     assert tiny_cfg.precision == "float32"
     with pytest.raises(ValueError, match="precision must be one of float32, mixed_bfloat16, mixed_float16"):
         replace(tiny_cfg, precision="bfloat16")
+
+
+def test_a_run_resumes_in_another_precision_but_not_with_another_recipe(tiny_cfg, small_images, tmp_path):
+    train(replace(tiny_cfg, precision="mixed_bfloat16", epochs=1), small_images, tmp_path, verbose=0)
+    result = train(tiny_cfg, small_images, tmp_path, epochs=2, resume=True, verbose=0)
+    assert result.epochs_run == [2] and result.steps == 6
+    with pytest.raises(ValueError, match="gen_learning_rate"):
+        train(replace(tiny_cfg, gen_learning_rate=1e-3), small_images, tmp_path, epochs=3, resume=True, verbose=0)
