@@ -6,7 +6,8 @@
 
 Recipes (``--recipes``, default ``lecture fast``): the lecture's (the ``lecture`` preset:
 Adam 1e-4, beta_1 0.9, batch 256, width 256) beside ganlib's presets; ``NAME+ema`` adds
-the generator's weight average (ema_decay 0.999). A conditional preset is told which
+the generator's weight average (ema_decay 0.999) and ``NAME+bf16`` trains in
+``mixed_bfloat16`` (both: ``fast+ema+bf16``). A conditional preset is told which
 digit to draw (it learns from the labels too), and its samples are asked for the ten
 digits in turn: its score answers a different question, so read it apart. Each trains on the
 embedded digits from scratch with ganlib's train step; after every epoch the sampler
@@ -46,10 +47,12 @@ def worker(recipe: str, seed: int, budget_s: float, max_steps: int | None) -> di
     from ganlib.pretrained import classifier_info, load_classifier
     from ganlib.training import build_gan, make_train_step
 
-    name, _, extra = recipe.partition("+")
+    name, *extras = recipe.split("+")
     cfg = dataclasses.replace(get_preset(name), seed=seed, epochs=10_000)
-    if extra == "ema":
+    if "ema" in extras:
         cfg = dataclasses.replace(cfg, ema_decay=0.999)
+    if "bf16" in extras:
+        cfg = dataclasses.replace(cfg, precision="mixed_bfloat16")
     images, labels = load_mnist("embedded", verbose=False)
     info = classifier_info()
     reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
@@ -85,7 +88,8 @@ def main() -> None:
     parser.add_argument("--budget-s", type=float, default=600.0, help="training seconds per run (default 600)")
     parser.add_argument("--repeats", type=int, default=5, help="seeds per recipe (default 5)")
     parser.add_argument("--recipes", nargs="+", default=["lecture", "fast"],
-                        help="preset names; NAME+ema adds ema_decay=0.999 (default: lecture fast)")
+                        help="preset names; NAME+ema adds ema_decay=0.999, NAME+bf16 precision=mixed_bfloat16 "
+                             "(default: lecture fast)")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     max_steps = 40 if args.quick else None

@@ -17,6 +17,16 @@ when it is imported. Variants, all on the lecture's network (7x7x256 first featu
 - ``ganlib, stride-1 ConvT as Conv2D``: the generator's 7x7 stride-1 transposed
   convolution replaced by the plain 'same' convolution that equals it (kernel flipped
   and its in/out channels swapped).
+- ``ganlib, mixed_bfloat16`` / ``ganlib, mixed_float16``: ``DCGANConfig.precision`` set
+  to the Keras mixed policy (layers compute in 16 bits; weights, logits and losses stay
+  float32; float16 with loss scaling).
+- ``fast preset, float32`` / ``fast preset, mixed_bfloat16``: the ``fast`` preset's
+  half-width generator, in each precision, at the same batch (its FLOPs are counted for
+  its own network).
+
+The GFLOP/s of a 16-bit variant is set against the CPU's peak for that arithmetic: an
+AVX-512 BF16 dot product (VDPBF16PS) does twice the FP32 FMA's work per lane, AMX far
+more; float16 has no native CPU path, so it is set against the FP32 peak.
 
 Reported: the median seconds per step over the repeats, images per second, the ratio
 to the baseline, and the GFLOP/s achieved against the CPU's peak (FLOPs counted from
@@ -41,6 +51,10 @@ VARIANTS = {
     "ganlib": {"TF_ENABLE_ONEDNN_OPTS": "1"},
     "ganlib, one D call": {"TF_ENABLE_ONEDNN_OPTS": "1"},
     "ganlib, stride-1 ConvT as Conv2D": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "ganlib, mixed_bfloat16": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "ganlib, mixed_float16": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "fast preset, float32": {"TF_ENABLE_ONEDNN_OPTS": "1"},
+    "fast preset, mixed_bfloat16": {"TF_ENABLE_ONEDNN_OPTS": "1"},
 }
 BASELINE = "lecture"
 
@@ -111,7 +125,11 @@ def worker(variant: str, batch: int, steps: int, repeats: int) -> dict:
         from ganlib.config import get_preset
         from ganlib.training import build_gan, make_train_step
 
-        state = build_gan(get_preset("lecture"))
+        import dataclasses
+
+        preset = "fast" if variant.startswith("fast") else "lecture"
+        precision = variant.split(", ")[-1] if variant.split(", ")[-1].startswith("mixed_") else "float32"
+        state = build_gan(dataclasses.replace(get_preset(preset), precision=precision))
         if variant == "ganlib, stride-1 ConvT as Conv2D":
             import keras
 
@@ -135,10 +153,11 @@ def worker(variant: str, batch: int, steps: int, repeats: int) -> dict:
     return {"variant": variant, "seconds_per_step": times}
 
 
-def step_flops(batch: int) -> float:
-    """FLOPs of one train step of the lecture's network: 3 x forward for G on ``batch``
-    latents and for D on 2 x ``batch`` images (a backward pass ~ 2 forward passes)."""
-    filters, latent = 256, 100
+def step_flops(batch: int, filters: int = 256) -> float:
+    """FLOPs of one train step of the lecture's network (``filters`` = 128 for ``fast``):
+    3 x forward for G on ``batch`` latents and for D on 2 x ``batch`` images (a backward
+    pass ~ 2 forward passes)."""
+    latent = 100
     g_macs = (latent * 7 * 7 * filters            # Dense to 7x7xf
               + 7 * 7 * 25 * filters * 128        # ConvT 5x5 stride 1: 7x7 inputs
               + 7 * 7 * 25 * 128 * 64             # ConvT 5x5 stride 2: 7x7 inputs -> 14x14
@@ -149,9 +168,11 @@ def step_flops(batch: int) -> float:
     return 2.0 * 3 * (g_macs * batch + d_macs * 2 * batch)
 
 
-def peak_gflops() -> tuple[float, str]:
-    """Assumed FP32 peak: cores x clock x FLOPs per cycle (two FMA units: 64 with AVX-512,
-    32 with AVX2; the nominal clock from /proc/cpuinfo, no turbo)."""
+def peak_gflops(precision: str = "float32") -> tuple[float, str]:
+    """Assumed peak for ``precision``: cores x clock x FLOPs per cycle (FP32: two FMA units,
+    64 with AVX-512, 32 with AVX2; bfloat16: twice that with AVX-512 BF16, 1024 per cycle
+    with AMX; the nominal clock from /proc/cpuinfo, no turbo). CPUs that run AVX-512 on
+    256-bit units (AMD Zen 4) reach half the FP32 figure at most."""
     from _common import cpu_count
 
     flags, mhz = "", 0.0
@@ -164,10 +185,14 @@ def peak_gflops() -> tuple[float, str]:
     except OSError:
         pass
     per_cycle = 64 if "avx512f" in flags else 32 if "fma" in flags else 8
+    unit = f"FP32 FLOP/cycle ({'AVX-512' if per_cycle == 64 else 'AVX2' if per_cycle == 32 else 'SSE'}, two FMA units)"
+    if precision == "mixed_bfloat16" and "amx_bf16" in flags:
+        per_cycle, unit = 1024, "BF16 FLOP/cycle (AMX)"
+    elif precision == "mixed_bfloat16" and "avx512_bf16" in flags:
+        per_cycle, unit = 2 * per_cycle, "BF16 FLOP/cycle (AVX-512 BF16 dot products)"
     cores = cpu_count()
     peak = cores * mhz / 1000 * per_cycle
-    return peak, (f"{cores} cores x {mhz / 1000:.2f} GHz x {per_cycle} FP32 FLOP/cycle "
-                  f"({'AVX-512' if per_cycle == 64 else 'AVX2' if per_cycle == 32 else 'SSE'}, two FMA units)")
+    return peak, f"{cores} cores x {mhz / 1000:.2f} GHz x {per_cycle} {unit}"
 
 
 def main() -> None:
@@ -193,18 +218,21 @@ def main() -> None:
         results[name] = json.loads(out.strip().splitlines()[-1])["seconds_per_step"]
         print(f"{name:<22} {median(results[name]):.3f} s/step", flush=True)
 
-    flops = step_flops(batch)
-    peak, peak_text = peak_gflops()
     base = median(results[BASELINE])
     rows = ["| variant | s/step (median) | repeats min-max | images/s | vs lecture | GFLOP/s | % of peak |",
             "|---|---|---|---|---|---|---|"]
+    peaks = {}
     for name, times in results.items():
         m = median(times)
+        flops = step_flops(batch, 128 if name.startswith("fast") else 256)
+        precision = "mixed_bfloat16" if name.endswith("mixed_bfloat16") else "float32"
+        peak, peaks[precision] = peak_gflops(precision)
         rows.append(f"| {name} | {m:.3f} | {spread(times)} | {batch / m:,.0f} | {base / m:.2f}x | "
                     f"{flops / m / 1e9:.1f} | {100 * flops / m / 1e9 / peak:.0f}% |")
     lines = [f"Batch {batch}, {steps} steps per repeat, {args.repeats} repeats; one step = "
-             f"{flops / 1e9:.1f} GFLOP (layer shapes, backward = 2 x forward); assumed peak "
-             f"{peak:.0f} GFLOP/s = {peak_text}.", "", *rows]
+             f"{step_flops(batch) / 1e9:.1f} GFLOP on the lecture's network, {step_flops(batch, 128) / 1e9:.1f} "
+             "on fast's (layer shapes, backward = 2 x forward); assumed peaks: "
+             + "; ".join(f"{k}: {peak_gflops(k)[0]:.0f} GFLOP/s = {v}" for k, v in peaks.items()) + ".", "", *rows]
     command = "python benchmarks/train_step.py" + (" --quick" if args.quick else "")
     print(append_results("train_step: training images per second", args.quick, command, lines))
 

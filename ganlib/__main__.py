@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=0, help="latent seed (default 0)")
     evaluate.add_argument("--json", default=None, help="also write the numbers to this JSON file")
 
+    sub.add_parser("devices", help="say which devices and 16-bit arithmetic this machine has",
+                   description="List the GPUs TensorFlow sees and the CPU's native bfloat16 instructions, "
+                               "which decide what --set precision=mixed_bfloat16 or mixed_float16 gains.")
+
     student = sub.add_parser("student-edition", help="write the student edition of the notebooks",
                              description="Write the notebooks with every worked solution replaced by the stub "
                                          "a student fills in and every check un-run (README: For lecturers). "
@@ -150,6 +154,8 @@ def _check(args) -> None:
         if args.epochs <= 0:
             raise UsageError(f"--epochs must be positive, got {args.epochs}")
         _check_writable("--out", Path(args.out), folder_wanted=True)
+    elif args.command == "devices":
+        pass
     elif args.command == "student-edition":
         _check_writable("--out", Path(args.out), folder_wanted=True)
     else:
@@ -235,6 +241,39 @@ def _boolean(text: str) -> bool:
         raise ValueError(text) from None
 
 
+def precision_note(precision: str) -> str:
+    """One line on how ``precision`` will run on this machine's CPU or GPU."""
+    import tensorflow as tf
+
+    from .runtime import BF16_CPU_FLAGS, cpu_bf16_flags
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        return f"precision {precision} on {len(gpus)} GPU(s)"
+    flags = cpu_bf16_flags()
+    if precision == "mixed_bfloat16" and flags:
+        return f"precision mixed_bfloat16 on a CPU with native bfloat16 ({', '.join(flags)})"
+    if precision == "mixed_bfloat16":
+        return (f"precision mixed_bfloat16: this CPU shows no native bfloat16 ({' or '.join(BF16_CPU_FLAGS)}), "
+                "so TensorFlow emulates it and a step may be slower than in float32")
+    return ("precision mixed_float16 is meant for GPUs; on this CPU TensorFlow emulates float16 and a step "
+            "may be slower than in float32 (mixed_bfloat16 is the CPU's 16-bit option)")
+
+
+def _devices(args) -> int:
+    import tensorflow as tf
+
+    from .runtime import cpu_bf16_flags
+
+    flags = cpu_bf16_flags()
+    print(f"CPU: native bfloat16: {', '.join(flags) if flags else 'none found'}")
+    gpus = tf.config.list_physical_devices("GPU")
+    print(f"GPUs: {len(gpus)}" + "".join(f"\n  {gpu.name}" for gpu in gpus))
+    print("train --set precision=mixed_bfloat16 needs native bfloat16 (CPU) or a GPU to gain speed, "
+          "mixed_float16 a GPU; benchmarks/RESULTS.md has what each gained where it was measured")
+    return 0
+
+
 def _train(args) -> int:
     import dataclasses
 
@@ -254,6 +293,8 @@ def _train(args) -> int:
     if args.seed is not None:
         cfg = dataclasses.replace(cfg, seed=args.seed)
     cfg = dataclasses.replace(cfg, **_overrides(args.set))
+    if cfg.precision != "float32":
+        print(precision_note(cfg.precision))
     images, labels = load_mnist(args.data)
     quality = None
     if args.quality_every:
@@ -369,7 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     from .data import DataSourceError
 
     try:
-        commands = {"train": _train, "sample": _sample, "classifier": _classifier, "evaluate": _evaluate}
+        commands = {"train": _train, "sample": _sample, "classifier": _classifier, "evaluate": _evaluate,
+                    "devices": _devices}
         return commands[args.command](args)
     except (CheckpointError, DataSourceError, FileExistsError, ValueError) as err:
         print(f"ganlib: error: {err}", file=sys.stderr)

@@ -43,6 +43,10 @@ def check_fields(cfg, counts=(), rates=(), fractions=()) -> None:
         raise ValueError(f"{kind}.generator_loss must be one of {GENERATOR_LOSS_VARIANTS}, got {loss!r}")
 
 
+#: Keras dtype policies a run can train under (DCGANConfig.precision).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
 @dataclass(frozen=True)
 class DCGANConfig:
     """Everything that defines a DCGAN training run on 28x28 grey images.
@@ -89,6 +93,13 @@ class DCGANConfig:
         needs the images' labels.
     num_classes : int
         Number of labels of a conditional GAN (10 digits); unused otherwise.
+    precision : str
+        ``"float32"`` (default) computes in float32. ``"mixed_bfloat16"`` computes the
+        layers in bfloat16 (fast on CPUs with AVX-512 BF16 or AMX, and on recent GPUs)
+        and ``"mixed_float16"`` in float16 (GPUs; its losses are scaled by Keras'
+        ``LossScaleOptimizer``). In both, the weights, D's logit, the losses, the R1
+        penalty and the weight average stay float32, so a checkpoint written under one
+        precision restores under another (benchmarks/train_step.py measures the speed).
     r1_gamma : float
         0 (default) trains D on its loss alone. Above 0, D's loss also gets the R1
         penalty of Mescheder et al. (2018), ``r1_gamma / 2 * E ||grad_x D(x)||^2`` over
@@ -116,6 +127,7 @@ class DCGANConfig:
     conditional: bool = False
     num_classes: int = 10
     r1_gamma: float = 0.0
+    precision: str = "float32"
 
     def __post_init__(self) -> None:
         check_fields(self, counts=("latent_dim", "gen_filters", "batch_size", "epochs", "checkpoint_every",
@@ -132,6 +144,8 @@ class DCGANConfig:
             raise ValueError(f"DCGANConfig.conditional must be True or False, got {self.conditional!r}")
         if self.num_classes < 2:
             raise ValueError(f"DCGANConfig.num_classes must be at least 2, got {self.num_classes!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"DCGANConfig.precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if not isinstance(self.seed, int):
             raise ValueError(f"DCGANConfig.seed must be an integer, got {self.seed!r}")
 

@@ -10,6 +10,8 @@ array of shape (batch,): see :func:`make_conditional_generator`.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from .config import DCGANConfig
@@ -30,8 +32,9 @@ def make_generator(cfg: DCGANConfig):
         return make_conditional_generator(cfg)
     import keras
 
-    return keras.Sequential([keras.Input(shape=(cfg.latent_dim,), name="z"), *generator_layers(cfg)],
-                            name="generator")
+    with precision_policy(cfg.precision):
+        return keras.Sequential([keras.Input(shape=(cfg.latent_dim,), name="z"), *generator_layers(cfg)],
+                                name="generator")
 
 
 def generator_layers(cfg: DCGANConfig) -> list:
@@ -67,8 +70,26 @@ def make_discriminator(cfg: DCGANConfig):
         return make_conditional_discriminator(cfg)
     import keras
 
-    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *discriminator_layers(cfg)],
-                            name="discriminator")
+    with precision_policy(cfg.precision):
+        return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *discriminator_layers(cfg)],
+                                name="discriminator")
+
+
+@contextlib.contextmanager
+def precision_policy(precision: str):
+    """Build layers under the Keras dtype policy ``precision`` ("float32", "mixed_bfloat16", ...).
+
+    Keras layers take the global policy when they are created; this sets it for the
+    networks being built and puts the previous one back, so nothing else changes.
+    """
+    import keras
+
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
 
 
 def discriminator_layers(cfg: DCGANConfig) -> list:
@@ -84,7 +105,7 @@ def discriminator_layers(cfg: DCGANConfig) -> list:
         layers.LeakyReLU(negative_slope=slope, name="down_7x7_act"),
         layers.Dropout(cfg.dropout, name="down_7x7_drop"),
         layers.Flatten(name="flatten"),
-        layers.Dense(1, name="logit"),
+        layers.Dense(1, dtype="float32", name="logit"),  # float32 logits under mixed precision too
     ]
 
 
@@ -112,12 +133,13 @@ def make_conditional_generator(cfg: DCGANConfig):
     import keras
     from keras import layers
 
-    z = keras.Input(shape=(cfg.latent_dim,), name="z")
-    label, one_hot = _one_hot_label(cfg)
-    x = layers.Concatenate(name="z_and_label")([z, one_hot])
-    for layer in generator_layers(cfg):
-        x = layer(x)
-    return keras.Model([z, label], x, name="generator")
+    with precision_policy(cfg.precision):
+        z = keras.Input(shape=(cfg.latent_dim,), name="z")
+        label, one_hot = _one_hot_label(cfg)
+        x = layers.Concatenate(name="z_and_label")([z, one_hot])
+        for layer in generator_layers(cfg):
+            x = layer(x)
+        return keras.Model([z, label], x, name="generator")
 
 
 def make_conditional_discriminator(cfg: DCGANConfig):
@@ -134,14 +156,15 @@ def make_conditional_discriminator(cfg: DCGANConfig):
     import keras
     from keras import layers
 
-    image = keras.Input(shape=IMAGE_SHAPE, name="image")
-    label, one_hot = _one_hot_label(cfg)
-    label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
-    label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
-    x = layers.Concatenate(name="image_and_label")([image, label_map])
-    for layer in discriminator_layers(cfg):
-        x = layer(x)
-    return keras.Model([image, label], x, name="discriminator")
+    with precision_policy(cfg.precision):
+        image = keras.Input(shape=IMAGE_SHAPE, name="image")
+        label, one_hot = _one_hot_label(cfg)
+        label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
+        label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
+        x = layers.Concatenate(name="image_and_label")([image, label_map])
+        for layer in discriminator_layers(cfg):
+            x = layer(x)
+        return keras.Model([image, label], x, name="discriminator")
 
 
 def latent_dim_of(generator) -> int:

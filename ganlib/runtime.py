@@ -63,3 +63,27 @@ def set_seed(seed: int) -> None:
     import keras
 
     keras.utils.set_random_seed(seed)
+
+
+#: CPU flags (Linux /proc/cpuinfo) of native bfloat16 arithmetic, fastest first.
+BF16_CPU_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def cpu_bf16_flags(cpuinfo: str | None = None) -> list[str]:
+    """The CPU's native bfloat16 instruction sets, e.g. ``["avx512_bf16"]``; ``[]`` if none or unknown.
+
+    ``mixed_bfloat16`` runs on any CPU, but without these TensorFlow emulates bfloat16
+    and a step is slower than in float32. Reads ``/proc/cpuinfo`` (Linux); elsewhere
+    it returns ``[]``, which means "not known" rather than "absent".
+    """
+    if cpuinfo is None:
+        try:
+            with open("/proc/cpuinfo", encoding="utf-8") as file:
+                cpuinfo = file.read()
+        except OSError:
+            return []
+    flags = set()
+    for line in cpuinfo.splitlines():
+        if line.startswith("flags"):
+            flags.update(line.partition(":")[2].split())
+    return [flag for flag in BF16_CPU_FLAGS if flag in flags]

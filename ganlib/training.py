@@ -65,8 +65,9 @@ class GANState:
             **extra,
             generator=self.generator,
             discriminator=self.discriminator,
-            generator_optimizer=self.gen_optimizer,
-            discriminator_optimizer=self.disc_optimizer,
+            # the Adam state alone, so that a checkpoint restores under any precision
+            generator_optimizer=unscaled(self.gen_optimizer),
+            discriminator_optimizer=unscaled(self.disc_optimizer),
             epoch=self.epoch,
             step=self.step,
             noise=self.noise,
@@ -86,13 +87,11 @@ def build_gan(cfg: DCGANConfig) -> GANState:
     The optimizers are built at once (Keras 3 creates their slots lazily), so a
     checkpoint restore into this state can be verified completely.
     """
-    import keras
-
     set_seed(cfg.seed)
     generator = make_generator(cfg)
     discriminator = make_discriminator(cfg)
-    gen_opt = keras.optimizers.Adam(cfg.gen_learning_rate, beta_1=cfg.beta_1, beta_2=cfg.beta_2)
-    disc_opt = keras.optimizers.Adam(cfg.disc_learning_rate, beta_1=cfg.beta_1, beta_2=cfg.beta_2)
+    gen_opt = make_optimizer(cfg, cfg.gen_learning_rate)
+    disc_opt = make_optimizer(cfg, cfg.disc_learning_rate)
     ckpt.build_optimizer(gen_opt, generator)
     ckpt.build_optimizer(disc_opt, discriminator)
     ema = None
@@ -110,6 +109,25 @@ def build_gan(cfg: DCGANConfig) -> GANState:
         noise=tf.random.Generator.from_seed(cfg.seed),
         ema_generator=ema,
     )
+
+
+def make_optimizer(cfg: DCGANConfig, learning_rate: float):
+    """Adam with the run's betas; under ``mixed_float16`` inside Keras' ``LossScaleOptimizer``.
+
+    float16 gradients of small losses underflow to zero; the loss-scale optimizer
+    multiplies the loss before the gradient (``optimizer.scale_loss``) and divides the
+    gradients again before the update, skipping a step whose gradients overflowed.
+    bfloat16 has float32's range and needs no scaling.
+    """
+    import keras
+
+    adam = keras.optimizers.Adam(learning_rate, beta_1=cfg.beta_1, beta_2=cfg.beta_2)
+    return keras.optimizers.LossScaleOptimizer(adam) if cfg.precision == "mixed_float16" else adam
+
+
+def unscaled(optimizer):
+    """The Adam inside a loss-scale optimizer (what a checkpoint saves), or the optimizer itself."""
+    return getattr(optimizer, "inner_optimizer", optimizer)
 
 
 def make_train_step(state: GANState):
@@ -137,8 +155,11 @@ def make_train_step(state: GANState):
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
             disc_objective = disc_loss if penalty is None else disc_loss + penalty
-        gen_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
-        disc_grads = disc_tape.gradient(disc_objective, discriminator.trainable_variables)
+            # only mixed_float16 scales the losses (make_optimizer); otherwise these are the losses
+            gen_scaled = state.gen_optimizer.scale_loss(gen_loss)
+            disc_scaled = state.disc_optimizer.scale_loss(disc_objective)
+        gen_grads = gen_tape.gradient(gen_scaled, generator.trainable_variables)
+        disc_grads = disc_tape.gradient(disc_scaled, discriminator.trainable_variables)
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
         if state.ema_generator is not None:
@@ -440,7 +461,9 @@ def _save_final_model(state: GANState, out: Path) -> Path | None:
 def _prepare_run_dir(out: Path, cfg: DCGANConfig, resume: bool) -> None:
     if resume:
         saved = ckpt.load_config(out)
-        differing = [k for k, v in cfg.to_dict().items() if k != "epochs" and saved.to_dict()[k] != v]
+        # the epochs to train to and the arithmetic may change; the model and the recipe may not
+        differing = [k for k, v in cfg.to_dict().items()
+                     if k not in ("epochs", "precision") and saved.to_dict()[k] != v]
         if differing:
             raise ValueError(
                 f"cannot resume {out} with another configuration: {', '.join(differing)} differ; "

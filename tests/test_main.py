@@ -171,3 +171,11 @@ def test_digit_from_an_unconditional_run_is_refused_before_tensorflow_starts(tmp
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "is unconditional and cannot be told a digit" in lines[0], result.stderr
+
+
+def test_devices_says_what_16_bit_arithmetic_the_machine_has(capsys):
+    from ganlib.__main__ import main
+
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    assert "native bfloat16" in out and "GPUs:" in out

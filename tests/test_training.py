@@ -269,3 +269,52 @@ def test_r1_penalty_is_the_slope_at_the_real_images_and_only_changes_d(tiny_cfg,
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     assert any(not np.allclose(a, b, rtol=1e-4, atol=1e-6)
                for a, b in zip(_weights(with_r1.discriminator), _weights(without.discriminator)))
+
+
+@pytest.mark.parametrize("precision", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_computes_in_16_bits_and_keeps_float32_where_it_matters(tiny_cfg, small_images,
+                                                                                precision):
+    import keras
+
+    state = build_gan(replace(tiny_cfg, precision=precision, r1_gamma=1.0, ema_decay=0.9))
+    half = precision.removeprefix("mixed_")
+    assert state.generator.get_layer("project").compute_dtype == half
+    assert state.discriminator.get_layer("down_14x14").compute_dtype == half
+    assert state.discriminator.get_layer("logit").compute_dtype == "float32"
+    assert all(w.dtype == "float32" for w in state.generator.weights + state.ema_generator.weights)
+    assert keras.config.dtype_policy().name == "float32"  # building did not change the global policy
+    assert isinstance(state.gen_optimizer, keras.optimizers.LossScaleOptimizer) == (precision == "mixed_float16")
+    before = _weights(state.generator)
+    out = make_train_step(state)(tf.constant(small_images[:16]))
+    assert {v.dtype for v in out.values()} == {tf.float32}
+    assert all(np.isfinite(float(v)) for v in out.values())
+    assert any(not np.array_equal(a, b) for a, b in zip(before, _weights(state.generator)))
+    assert generate_images(state.generator, np.zeros((2, tiny_cfg.latent_dim))).dtype == np.float32
+
+
+def test_a_checkpoint_restores_under_another_precision(tiny_cfg, small_images, tmp_path):
+    from ganlib.checkpoints import restore_checkpoint
+
+    train(replace(tiny_cfg, precision="mixed_bfloat16", epochs=1), small_images, tmp_path, verbose=0)
+    for precision in ("float32", "mixed_float16"):
+        other = build_gan(replace(tiny_cfg, precision=precision))
+        restore_checkpoint(other.checkpoint(), tmp_path)
+        saved = build_gan(replace(tiny_cfg, precision="mixed_bfloat16"))
+        restore_checkpoint(saved.checkpoint(), tmp_path)
+        for a, b in zip(_weights(other.generator), _weights(saved.generator)):
+            np.testing.assert_array_equal(a, b)
+        assert int(training.unscaled(other.gen_optimizer).iterations) == int(other.step) == 3
+
+
+def test_float32_is_the_default_and_an_unknown_precision_is_named(tiny_cfg):
+    assert tiny_cfg.precision == "float32"
+    with pytest.raises(ValueError, match="precision must be one of float32, mixed_bfloat16, mixed_float16"):
+        replace(tiny_cfg, precision="bfloat16")
+
+
+def test_a_run_resumes_in_another_precision_but_not_with_another_recipe(tiny_cfg, small_images, tmp_path):
+    train(replace(tiny_cfg, precision="mixed_bfloat16", epochs=1), small_images, tmp_path, verbose=0)
+    result = train(tiny_cfg, small_images, tmp_path, epochs=2, resume=True, verbose=0)
+    assert result.epochs_run == [2] and result.steps == 6
+    with pytest.raises(ValueError, match="gen_learning_rate"):
+        train(replace(tiny_cfg, gen_learning_rate=1e-3), small_images, tmp_path, epochs=3, resume=True, verbose=0)
