@@ -507,16 +507,26 @@ def _balance_of_power(ratio, strong_d, gradient):
     return None
 
 
-def _minimax_gradient(d_fake: float) -> float:
-    """|d/d logit| of ganlib's minimax generator loss for one fake with D(G(z)) = d_fake, by TensorFlow."""
+def _logit_slopes(loss, d) -> np.ndarray:
+    """|d loss / d logit| of one fake, for each value of D(G(z)) in ``d``, by TensorFlow.
+
+    ``loss`` is one of ganlib's generator losses (a mean over the batch); the slopes are
+    per fake, so they do not depend on how many values ``d`` holds.
+    """
     import tensorflow as tf
 
+    d = np.asarray(d, dtype=np.float64).reshape(-1, 1)
+    logits = tf.Variable(np.log(d / (1.0 - d)))
+    with tf.GradientTape() as tape:
+        value = loss(tf.cast(logits, tf.float32))
+    return np.abs(tape.gradient(value, logits).numpy().ravel()) * len(d)
+
+
+def _minimax_gradient(d_fake: float) -> float:
+    """|d/d logit| of ganlib's minimax generator loss for one fake with D(G(z)) = d_fake."""
     from .losses import minimax_generator_loss
 
-    logit = tf.Variable([[float(np.log(d_fake / (1.0 - d_fake)))]])
-    with tf.GradientTape() as tape:
-        loss = minimax_generator_loss(logit)
-    return abs(float(tape.gradient(loss, logit)[0, 0]))
+    return float(_logit_slopes(minimax_generator_loss, [d_fake])[0])
 
 
 # --- 02.4: training-mode BatchNorm at inference ---------------------------------------------
@@ -754,18 +764,11 @@ def _longer_run(run, epochs, score_change, loss_change):
 
 
 def _slope_ratios(d: np.ndarray) -> np.ndarray:
-    """|d minimax L_G / d logit| over |d non-saturating L_G / d logit| at D(G(z)) = d, by TensorFlow."""
-    import tensorflow as tf
-
+    """|d minimax L_G / d logit| over |d non-saturating L_G / d logit| at D(G(z)) = d."""
     from . import losses
 
-    logits = tf.Variable(np.log(d / (1.0 - d)).reshape(-1, 1).astype("float64"))
-    slopes = []
-    for loss in (losses.minimax_generator_loss, losses.non_saturating_generator_loss):
-        with tf.GradientTape() as tape:
-            value = loss(tf.cast(logits, tf.float32))
-        slopes.append(np.abs(tape.gradient(value, logits).numpy().ravel()))
-    return slopes[0] / slopes[1]
+    return (_logit_slopes(losses.minimax_generator_loss, d)
+            / _logit_slopes(losses.non_saturating_generator_loss, d))
 
 
 @exercise("03.4", ask="my_slope_ratio(d) (a function of an array of D(G(z)) values), the folder of your "
