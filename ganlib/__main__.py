@@ -1,4 +1,4 @@
-"""Command line: ``python -m ganlib train ...``, ``sample``, ``evaluate``, ``student-edition`` ...
+"""Command line: ``python -m ganlib train ...``, ``sample``, ``evaluate``, ``student-edition``, ``book`` ...
 
 Arguments are checked before TensorFlow starts; a bad one gets a one-line error
 and exit code 2.
@@ -24,6 +24,7 @@ examples:
   python -m ganlib train --preset conditional --epochs 5 --out runs/conditional
   python -m ganlib sample --digit 3 --n 16 --out threes.png --from runs/conditional
   python -m ganlib student-edition --out student     # the notebooks without their solutions
+  python -m ganlib book                               # the web book and slides, in book/_build/html
 
 TensorFlow's C++ log lines are hidden (TF_CPP_MIN_LOG_LEVEL=3) and oneDNN kernels are on
 (TF_ENABLE_ONEDNN_OPTS=1; ~1.4x faster on AMD CPUs, where TensorFlow leaves them off)
@@ -114,7 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
     student.add_argument("--source", default=None,
                          help="the instructor edition (default: the repository's notebooks/)")
     student.add_argument("--force", action="store_true", help="overwrite edited notebooks in --out")
+
+    book = sub.add_parser("book", help="build the web book and the lecture slides",
+                          description="Build the notebooks, with their committed outputs, into a static web "
+                                      "book (Jupyter Book 1.x) and one reveal.js deck each, offline; any build "
+                                      "warning fails the build. Needs: pip install -e \".[book]\".")
+    book.add_argument("--out", default=None,
+                      help="output folder (default: the repository's book/_build): the book is OUT/html/index.html, "
+                           "the decks OUT/html/slides/")
+    book.add_argument("--source", default=None, help="the notebooks (default: the repository's notebooks/)")
     return parser
+
+
+def _book(args) -> int:
+    from .book import DEFAULT_OUT, NOTEBOOKS, BookError, MissingTools, build
+
+    try:
+        index = build(Path(args.out) if args.out else DEFAULT_OUT, Path(args.source) if args.source else NOTEBOOKS)
+    except MissingTools as err:
+        print(f"ganlib: error: {err}", file=sys.stderr)
+        return 2
+    except BookError as err:
+        print(f"ganlib: error: {err}", file=sys.stderr)
+        return 1
+    print(f"book: {index}\nslides: {index.parent / 'slides'}/")
+    return 0
 
 
 def _student_edition(args) -> int:
@@ -156,8 +181,11 @@ def _check(args) -> None:
         _check_writable("--out", Path(args.out), folder_wanted=True)
     elif args.command == "devices":
         pass
-    elif args.command == "student-edition":
-        _check_writable("--out", Path(args.out), folder_wanted=True)
+    elif args.command in ("student-edition", "book"):
+        if args.out is not None:
+            _check_writable("--out", Path(args.out), folder_wanted=True)
+        if args.source is not None and not Path(args.source).is_dir():
+            raise UsageError(f"--source {args.source} is not a folder: give the folder holding the notebooks")
     else:
         if args.n <= 0:
             raise UsageError(f"--n must be positive, got {args.n}")
@@ -405,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "student-edition":  # no TensorFlow needed
         return _student_edition(args)
+    if args.command == "book":
+        return _book(args)
     quiet_tensorflow(onednn=True)  # a value the user set for either variable wins
     from .checkpoints import CheckpointError
     from .data import DataSourceError

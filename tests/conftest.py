@@ -48,3 +48,12 @@ def replace(cfg: DCGANConfig, **changes) -> DCGANConfig:
 def small_labels(mnist) -> np.ndarray:
     """The digits of ``small_images``: int64 (48,)."""
     return mnist[1][:48]
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The web book and the decks, built once per session (``python -m ganlib book``):
+    the folder holding index.html, notebooks/ and slides/."""
+    from ganlib import book
+
+    return book.build(tmp_path_factory.mktemp("book")).parent

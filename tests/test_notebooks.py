@@ -42,6 +42,13 @@ def test_every_code_cell_ran_once_in_order(notebook):
     assert counts == list(range(1, len(counts) + 1)), f"execution counts {counts}: re-run top to bottom"
 
 
+def test_nbval_markers_are_tags_not_comments(notebook):
+    # a "# NBVAL_..." comment would show in the book's code and on the slides; nbval reads
+    # the same markers from the tags nbval-check-output and raises-exception
+    for k, cell in enumerate(notebook.cells):
+        assert "NBVAL_" not in cell.source, f"cell {k} marks nbval with a comment: use the cell tag instead"
+
+
 def test_no_timing_metadata(notebook):
     found = [sorted(TIMING_KEYS & set(cell.metadata)) for cell in notebook.cells]
     assert not any(found), f"cells carry timing metadata {set(sum(found, []))}: run tools/execute_notebooks.py"

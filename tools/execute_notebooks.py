@@ -7,7 +7,8 @@ Each notebook runs in a fresh kernel with notebooks/ as its working folder. Cell
 ``raises-exception`` may fail (notebook 04 shows a restore that must fail); any other
 error stops the run and leaves the file untouched. The saved file keeps the outputs and
 the widget state (a web page can redraw a widget from it) but no timing metadata, so a
-re-run of unchanged code changes only what the code printed.
+re-run of unchanged code changes only what the code printed. Each cell's slide type is
+set by the series' rules (ganlib.book.mark_slides), so new cells join the lecture deck.
 tests/test_notebooks.py checks that every committed notebook looks like this.
 """
 
@@ -21,6 +22,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from ganlib.book import mark_slides
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -33,6 +36,7 @@ def execute(path: Path, timeout: int = 1800) -> float:
     client.execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    mark_slides(nb)  # after the run: a figure's cell becomes a fragment once it has its figure
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
