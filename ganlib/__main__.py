@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import runfolder
-from .config import PRESETS
+from .config import PRESETS, STRATEGIES
 from .runtime import quiet_tensorflow
 
 
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quality-every", type=int, default=0, metavar="K",
                        help="every K epochs, measure 1,000 samples with the shipped classifier "
                             "(ganlib.metrics) into quality.csv (default 0: never)")
+    train.add_argument("--strategy", default="default", metavar="|".join(STRATEGIES),
+                       help="default: one device; mirrored: data-parallel over every GPU of this machine "
+                            "(tf.distribute.MirroredStrategy), the batch split over them (default: default)")
 
     sample = sub.add_parser("sample", help="draw digits from a trained generator",
                             description="Draw n digits. FILE.npy gets float32 (n, 28, 28, 1) in [-1, 1]; "
@@ -166,6 +169,9 @@ def _check(args) -> None:
             raise UsageError("--set cannot change a run being resumed; it keeps its config.json")
         if args.quality_every < 0:
             raise UsageError(f"--quality-every must be >= 0, got {args.quality_every}")
+        if args.strategy not in STRATEGIES:
+            raise UsageError(f"unknown --strategy {args.strategy!r}: use default (one device) or mirrored "
+                             "(every GPU of this machine)")
         for name in ("epochs", "max_steps"):
             value = getattr(args, name)
             if value is not None and value <= 0:
@@ -332,13 +338,18 @@ def _train(args) -> int:
 
         reference = reference_for(pretrained.classifier_info())
         quality = quality_probe(pretrained.load_classifier(), reference)
+    strategy = training.make_strategy(args.strategy)
+    if strategy is not None:
+        devices = [name.rpartition("device:")[2] for name in strategy.extended.worker_devices]
+        print(f"{args.strategy}: {strategy.num_replicas_in_sync} replica(s) on {', '.join(devices)}, "
+              f"each step splits the batch of {cfg.batch_size} over them")
     training.raise_keyboard_interrupt_on_sigterm()
     verbose = 1 if sys.stdout.isatty() else 2
     try:
         result = training.train(cfg, images, args.out, epochs=args.epochs, max_steps=args.max_steps,
                                 resume=args.resume, verbose=verbose, quality=quality,
                                 quality_every=max(args.quality_every, 1),
-                                labels=labels if cfg.conditional else None)
+                                labels=labels if cfg.conditional else None, strategy=strategy)
     except KeyboardInterrupt:
         return 130
     print(f"{len(result.epochs_run)} epochs in {result.seconds:.1f} s; the run is at epoch "

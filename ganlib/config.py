@@ -46,6 +46,11 @@ def check_fields(cfg, counts=(), rates=(), fractions=()) -> None:
 #: Keras dtype policies a run can train under (DCGANConfig.precision).
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
+#: How ``train --strategy`` spreads a run over devices (:func:`ganlib.training.make_strategy`):
+#: one device, or tf.distribute.MirroredStrategy. Not a DCGANConfig field: a run computes the
+#: same under either, up to rounding, and its checkpoints restore under both.
+STRATEGIES = ("default", "mirrored")
+
 
 @dataclass(frozen=True)
 class DCGANConfig:

@@ -59,6 +59,23 @@ def generator_layers(cfg: DCGANConfig) -> list:
     ]
 
 
+def synchronize_batch_norm(model) -> None:
+    """Let every BatchNormalization layer of ``model`` take its batch statistics over the global
+    batch of all replicas of a tf.distribute strategy (Keras' ``synchronized=True``).
+
+    Without it each replica normalises its own slice of the batch, so N replicas would train
+    another network than one device does on the same global batch. The flag is read each time
+    the layer is called and adds no variables, so a checkpoint is the same with or without it.
+    It is not the default because its variance, E[x^2] - E[x]^2, rounds differently from the
+    plain layer's, which would change every single-device run in its last bits.
+    """
+    from keras import layers
+
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.synchronized = True
+
+
 def make_discriminator(cfg: DCGANConfig):
     """Build the discriminator: images (batch, 28, 28, 1) -> logits (batch, 1).
 

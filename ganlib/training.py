@@ -15,10 +15,19 @@ step).
 A conditional GAN (``cfg.conditional``) trains the same way on (image, label)
 pairs: D sees each real image with its own label, and each fake with the random
 digit G was asked to draw.
+
+Several devices (``train(..., strategy=tf.distribute.MirroredStrategy())``): every
+variable is created in the strategy's scope, one copy per replica; each step draws the
+noise of the global batch once, every replica updates from its slice of the images and
+the noise, the optimizers sum the replicas' gradients, and G's BatchNorm takes its
+statistics over the global batch. N replicas then compute what one device computes on
+the global batch, up to rounding (tests/test_distribute.py), except that Keras' dropout
+layers draw the same mask on every replica.
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from dataclasses import dataclass, field
@@ -28,11 +37,12 @@ import numpy as np
 import tensorflow as tf
 
 from . import checkpoints as ckpt
-from .config import DCGANConfig
+from .config import STRATEGIES, DCGANConfig
 from .data import make_dataset
 from .latent import sample_latent
 from .losses import GENERATOR_LOSSES, minimax_discriminator_loss, r1_penalty
-from .models import check_labels, cycling_labels, generate_images, make_discriminator, make_generator
+from .models import (check_labels, cycling_labels, generate_images, make_discriminator, make_generator,
+                     synchronize_batch_norm)
 from .plotting import save_gif, save_grid
 from .runfolder import (CHECKPOINT_SUBDIR, CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, GIF_FILE,
                         HISTORY_COLUMNS, HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR, append_rows, read_history,
@@ -53,6 +63,7 @@ class GANState:
     step: tf.Variable  # completed train steps
     noise: tf.random.Generator  # draws the training noise; saved so a resume continues it
     ema_generator: object | None = None  # weight average of the generator, when cfg.ema_decay > 0
+    strategy: object | None = None  # the tf.distribute strategy holding the variables; None: one device
 
     @property
     def sampler(self):
@@ -78,7 +89,7 @@ class GANState:
         )
 
 
-def build_gan(cfg: DCGANConfig) -> GANState:
+def build_gan(cfg: DCGANConfig, strategy=None) -> GANState:
     """Fresh networks and optimizers for ``cfg``, seeded with ``cfg.seed``.
 
     With ``cfg.conditional`` the networks (and the weight-averaged generator) are the
@@ -86,29 +97,53 @@ def build_gan(cfg: DCGANConfig) -> GANState:
 
     The optimizers are built at once (Keras 3 creates their slots lazily), so a
     checkpoint restore into this state can be verified completely.
+
+    ``strategy``: None (one device), or a ``tf.distribute.Strategy`` in whose scope every
+    variable is created, with the same initial values; G's BatchNorm layers then take their
+    statistics over all replicas (:func:`ganlib.models.synchronize_batch_norm`).
     """
     set_seed(cfg.seed)
-    generator = make_generator(cfg)
-    discriminator = make_discriminator(cfg)
-    gen_opt = make_optimizer(cfg, cfg.gen_learning_rate)
-    disc_opt = make_optimizer(cfg, cfg.disc_learning_rate)
-    ckpt.build_optimizer(gen_opt, generator)
-    ckpt.build_optimizer(disc_opt, discriminator)
-    ema = None
-    if cfg.ema_decay > 0:
-        ema = make_generator(cfg)
-        ema.set_weights(generator.get_weights())
+    with strategy_scope(strategy):
+        generator = make_generator(cfg)
+        if strategy is not None:
+            synchronize_batch_norm(generator)
+        discriminator = make_discriminator(cfg)
+        gen_opt = make_optimizer(cfg, cfg.gen_learning_rate)
+        disc_opt = make_optimizer(cfg, cfg.disc_learning_rate)
+        ckpt.build_optimizer(gen_opt, generator)
+        ckpt.build_optimizer(disc_opt, discriminator)
+        ema = None
+        if cfg.ema_decay > 0:
+            ema = make_generator(cfg)
+            ema.set_weights(generator.get_weights())
+        noise = tf.random.Generator.from_seed(cfg.seed)
     return GANState(
         cfg=cfg,
         generator=generator,
         discriminator=discriminator,
         gen_optimizer=gen_opt,
         disc_optimizer=disc_opt,
+        # counted between the replicas' updates, once per step: plain variables, which int() reads
         epoch=tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch"),
         step=tf.Variable(0, dtype=tf.int64, trainable=False, name="step"),
-        noise=tf.random.Generator.from_seed(cfg.seed),
+        noise=noise,
         ema_generator=ema,
+        strategy=strategy,
     )
+
+
+def strategy_scope(strategy):
+    """``strategy.scope()``, in which variables are created once per replica; nothing for None."""
+    return contextlib.nullcontext() if strategy is None else strategy.scope()
+
+
+def make_strategy(name: str):
+    """The strategy ``train --strategy NAME`` trains under: None for ``"default"`` (one device),
+    ``tf.distribute.MirroredStrategy()`` for ``"mirrored"`` (one replica per GPU of this
+    machine, or the CPU alone when it has none)."""
+    if name not in STRATEGIES:
+        raise ValueError(f"unknown strategy {name!r}; choose one of: {', '.join(STRATEGIES)}")
+    return None if name == "default" else tf.distribute.MirroredStrategy()
 
 
 def make_optimizer(cfg: DCGANConfig, learning_rate: float):
@@ -137,7 +172,8 @@ def make_train_step(state: GANState):
     ``gen_loss``, ``disc_loss``, ``d_real`` and ``d_fake`` (D's mean probability for each
     batch; both 1/2 at the ideal equilibrium), and with R1 ``r1_penalty``, which is added
     to D's objective (``disc_loss`` stays the plain BCE). The variations are the helpers
-    below: conditional inputs, the R1 penalty, the weight-averaged generator.
+    below: conditional inputs, the R1 penalty, the weight-averaged generator, and several
+    devices (``state.strategy``), where ``update_networks`` runs on each replica's slice.
     """
     cfg = state.cfg
     generator, discriminator = state.generator, state.discriminator
@@ -148,6 +184,15 @@ def make_train_step(state: GANState):
         # the fake batch matches the real batch, whatever its size (erratum 5)
         noise = state.noise.normal([tf.shape(images)[0], cfg.latent_dim])
         fake_labels = draw_fake_labels(state, images, labels)  # None unless conditional
+        # one device: the whole batch; several: each replica its slice (on_each_replica)
+        values = on_each_replica(state.strategy, update_networks, images, labels, noise, fake_labels)
+        if state.ema_generator is not None:
+            update_weight_average(state.ema_generator, generator, cfg.ema_decay, state.step)
+        state.step.assign_add(1)
+        return values
+
+    # generate, score, two losses, two updates: of the whole batch, or of one replica's slice
+    def update_networks(images, labels, noise, fake_labels):
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
             fakes = generator(with_labels(noise, fake_labels), training=True)
             real_logits, penalty = score_real(discriminator, images, labels, cfg.r1_gamma)
@@ -155,16 +200,14 @@ def make_train_step(state: GANState):
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
             disc_objective = disc_loss if penalty is None else disc_loss + penalty
-            # only mixed_float16 scales the losses (make_optimizer); otherwise these are the losses
-            gen_scaled = state.gen_optimizer.scale_loss(gen_loss)
-            disc_scaled = state.disc_optimizer.scale_loss(disc_objective)
+            # only mixed_float16 scales the losses (make_optimizer), and only several replicas
+            # take their share (replica_share); otherwise these are the losses
+            gen_scaled = state.gen_optimizer.scale_loss(replica_share(gen_loss))
+            disc_scaled = state.disc_optimizer.scale_loss(replica_share(disc_objective))
         gen_grads = gen_tape.gradient(gen_scaled, generator.trainable_variables)
         disc_grads = disc_tape.gradient(disc_scaled, discriminator.trainable_variables)
         state.gen_optimizer.apply_gradients(zip(gen_grads, generator.trainable_variables))
         state.disc_optimizer.apply_gradients(zip(disc_grads, discriminator.trainable_variables))
-        if state.ema_generator is not None:
-            update_weight_average(state.ema_generator, generator, cfg.ema_decay, state.step)
-        state.step.assign_add(1)
         values = {"gen_loss": gen_loss, "disc_loss": disc_loss,
                   "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
                   "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits))}
@@ -173,6 +216,48 @@ def make_train_step(state: GANState):
         return values
 
     return train_step
+
+
+def on_each_replica(strategy, update, images, labels, noise, fake_labels) -> dict:
+    """Call ``update(images, labels, noise, fake_labels) -> dict of scalars`` on the whole batch
+    (``strategy`` None: one device), or on every replica of a tf.distribute ``strategy``, each
+    with its own slice of the four (:func:`replica_slice`); then the mean of the replicas' values.
+
+    The noise was drawn once for the global batch, from the run's generator, and splits with
+    the images: N replicas get the draws one device would get, and a checkpoint's generator
+    state means the same under any strategy. Every replica receives the global batch and keeps
+    its rows, which for 28x28 digits costs little. The slices have equal sizes, so the mean of
+    the replicas' batch means is the global batch's mean.
+    """
+    if strategy is None:
+        return update(images, labels, noise, fake_labels)
+
+    def update_slice(*batch):
+        return update(*(None if x is None else replica_slice(x) for x in batch))
+
+    values = strategy.run(update_slice, args=(images, labels, noise, fake_labels))
+    return {name: strategy.reduce(tf.distribute.ReduceOp.MEAN, value, axis=None)
+            for name, value in values.items()}
+
+
+def replica_slice(batch):
+    """This replica's rows of a global batch: part r of N equal parts, on replica r of N."""
+    context = tf.distribute.get_replica_context()
+    size = tf.shape(batch)[0] // context.num_replicas_in_sync
+    start = context.replica_id_in_sync_group * size
+    return batch[start:start + size]
+
+
+def replica_share(loss):
+    """A replica's batch-mean loss as its share of the global batch's mean: loss / N on N replicas.
+
+    The optimizers add up the replicas' gradients (an all-reduce), so the shares give the
+    gradient of the global mean. Every term of a loss here is a mean over the batch (BCE with
+    or without label smoothing, the R1 penalty), so dividing the total suffices. On one
+    device the loss itself, untouched.
+    """
+    replicas = tf.distribute.get_replica_context().num_replicas_in_sync
+    return loss if replicas == 1 else loss / replicas
 
 
 def draw_fake_labels(state: GANState, images, labels):
@@ -269,6 +354,7 @@ def train(
     quality=None,
     quality_every: int = 1,
     labels: np.ndarray | None = None,
+    strategy=None,
 ) -> TrainResult:
     """Train a DCGAN on ``images`` and write everything into ``out_dir``.
 
@@ -292,15 +378,20 @@ def train(
         ``load_mnist`` returns); required when ``cfg.conditional``, refused otherwise.
         A conditional run's sample grid has ``cfg.num_classes`` columns, one digit
         each (:func:`fixed_labels`).
+    strategy : None (default) trains on one device. A ``tf.distribute.Strategy``, e.g.
+        ``tf.distribute.MirroredStrategy()`` for every GPU of one machine, trains
+        data-parallel: each step splits the global batch of ``cfg.batch_size`` images, which
+        must divide by the number of replicas, evenly over them. A checkpoint restores under
+        any strategy, so a run may resume with another one (or none).
 
     Interrupting (Ctrl-C, or SIGTERM when run from the command line) saves a
     checkpoint and the losses so far before the interruption propagates.
     """
     out = Path(out_dir)
     total_epochs = cfg.epochs if epochs is None else epochs
-    labels = _checked_arguments(cfg, images, labels, total_epochs, max_steps)
+    labels = _checked_arguments(cfg, images, labels, total_epochs, max_steps, strategy)
     _prepare_run_dir(out, cfg, resume)
-    state = build_gan(cfg)
+    state = build_gan(cfg, strategy)
     log = _RunLog(out, state)
     if resume:
         log.restore(verbose)
@@ -391,7 +482,8 @@ class _RunLog:
 
     def __init__(self, out: Path, state: GANState):
         self.out, self.state = out, state
-        self.checkpoint = state.checkpoint()
+        with strategy_scope(state.strategy):
+            self.checkpoint = state.checkpoint()
         self.manager = tf.train.CheckpointManager(self.checkpoint, str(out / CHECKPOINT_SUBDIR), max_to_keep=2)
         self.rows: list[tuple] = []
         self.last: dict[str, float] = {}
@@ -431,12 +523,19 @@ class _RunLog:
             self.saved_step = step
 
 
-def _checked_arguments(cfg: DCGANConfig, images, labels, total_epochs: int, max_steps: int | None):
+def _checked_arguments(cfg: DCGANConfig, images, labels, total_epochs: int, max_steps: int | None,
+                       strategy=None):
     """Refuse arguments :func:`train` cannot use; return the labels checked (or None)."""
     if total_epochs <= 0:
         raise ValueError(f"epochs must be positive, got {total_epochs}")
     if max_steps is not None and max_steps <= 0:
         raise ValueError(f"max_steps must be positive, got {max_steps}")
+    replicas = 1 if strategy is None else strategy.num_replicas_in_sync
+    if cfg.batch_size % replicas:
+        fits = -(-cfg.batch_size // replicas) * replicas  # the next multiple up
+        raise ValueError(f"batch_size {cfg.batch_size} does not split evenly over {replicas} replicas: choose "
+                         f"a multiple of {replicas}, e.g. dataclasses.replace(cfg, batch_size={fits}) "
+                         f"(command line: --set batch_size={fits})")
     if cfg.conditional and labels is None:
         raise ValueError("a conditional GAN (cfg.conditional) learns from labelled digits: pass the images' "
                          "labels, train(cfg, images, out, labels=labels), with labels from load_mnist")
