@@ -135,12 +135,9 @@ def _book(args) -> int:
 
     try:
         index = build(Path(args.out) if args.out else DEFAULT_OUT, Path(args.source) if args.source else NOTEBOOKS)
-    except MissingTools as err:
-        print(f"ganlib: error: {err}", file=sys.stderr)
-        return 2
     except BookError as err:
         print(f"ganlib: error: {err}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(err, MissingTools) else 1  # a missing extra is a usage error
     print(f"book: {index}\nslides: {index.parent / 'slides'}/")
     return 0
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 
-from ganlib.editions import CHECK_TAG, EXERCISE_TAG, SOLUTION_TAG, tags
+from ganlib.editions import CHECK_TAG, EXERCISE_TAG, NOTEBOOK_GLOB, SOLUTION_TAG, tags
 
 REPO = Path(__file__).resolve().parent.parent
 BOOK = REPO / "book"
@@ -164,7 +164,7 @@ def missing_tools() -> list[str]:
 
 
 def _notebooks(source: Path) -> list[Path]:
-    paths = sorted(source.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(source.glob(NOTEBOOK_GLOB))
     if not paths:
         raise BookError(f"no notebooks (NN_name.ipynb) in {source}: pass the notebooks folder with --source")
     return paths
