@@ -61,6 +61,11 @@ def test_train_then_sample_end_to_end(tmp_path):
     assert trained.returncode == 0, trained.stderr
     assert (out / "config.json").is_file() and (out / "losses.csv").is_file()
     assert "Traceback" not in trained.stderr and "I0000" not in trained.stderr
+    from ganlib.runtime import cpu_bf16_flags
+    native = bool(cpu_bf16_flags())  # CI's Xeon has AMX; a laptop may have neither flag
+    precision = json.loads((out / "config.json").read_text())["precision"]
+    assert precision == ("mixed_bfloat16" if native else "float32")
+    assert ("trains in mixed_bfloat16 on this CPU" in trained.stdout) == native
 
     again = run("train", "--preset", "fast", "--max-steps", "3", "--out", out)
     assert again.returncode == 2 and "already holds a training run" in again.stderr
@@ -179,3 +184,27 @@ def test_devices_says_what_16_bit_arithmetic_the_machine_has(capsys):
     assert main(["devices"]) == 0
     out = capsys.readouterr().out
     assert "native bfloat16" in out and "GPUs:" in out
+
+
+@pytest.mark.parametrize("preset, flags, expected", [
+    ("fast", ["avx512_bf16"], True),
+    ("fast", ["amx_bf16", "avx512_bf16"], True),
+    ("fast", [], False),            # emulated bfloat16 is slower than float32
+    ("lecture", ["amx_bf16"], False),  # bfloat16 measured to help only where CPU_BF16_PRESETS says
+    ("dcgan_r1", ["amx_bf16"], False),
+])
+def test_train_defaults_to_bf16_only_for_measured_presets_on_native_cpus(preset, flags, expected, monkeypatch):
+    from ganlib import __main__ as cli
+    from ganlib import runtime
+
+    monkeypatch.setattr(runtime, "cpu_bf16_flags", lambda cpuinfo=None: flags)
+    assert cli.native_bf16_default(preset) is expected
+
+
+def test_set_precision_overrides_the_bf16_default(tmp_path):
+    out = tmp_path / "run"
+    trained = run("train", "--preset", "fast", "--data", "embedded", "--max-steps", "1", "--out", out,
+                  "--set", "precision=float32")
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((out / "config.json").read_text())["precision"] == "float32"
+    assert "mixed_bfloat16" not in trained.stdout
