@@ -55,7 +55,10 @@ _EXPORTS = {
                 "attribute_direction", "ink", "paired_bootstrap", "digit_rows", "digit_row_inputs"],
     "widgets": ["latent_explorer", "interpolation_explorer", "conditional_explorer", "explorer_png",
                 "interpolation_png", "conditional_png"],
-    "pretrained": ["load_pretrained", "load_pretrained_conditional", "load_classifier", "classifier_info"],
+    "pretrained": ["load_pretrained", "load_pretrained_conditional", "load_pretrained_ising", "load_classifier",
+                   "classifier_info"],
+    "ising": [],  # the 2-D Ising model by Monte Carlo: ganlib.ising.sample(...), energy, magnetization, ...
+    "ising_gan": [],  # a conditional GAN as its sampler: ganlib.ising_gan.generate_spins(...) (notebook 10)
     "plotting": ["image_grid", "show_grid", "label_grid", "save_grid", "grid_png_bytes", "save_gif", "plot_losses"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="train a conditional GAN, which learns from the digits' labels and can then be "
                             "asked for a digit (sample --digit); sets conditional=True on any preset")
     train.add_argument("--data", default="auto",
-                       help="embedded | keras | auto | PATH to mnist.npz or an IDX folder (default auto)")
+                       help="embedded | keras | auto | PATH to mnist.npz or an IDX folder, or an Ising data set "
+                            "written by ganlib.ising.save_dataset, for --preset ising (default auto)")
     train.add_argument("--epochs", type=int, help="train until this many epochs are done (default: the preset's)")
     train.add_argument("--max-steps", type=int, help="stop after this many steps in total")
     train.add_argument("--seed", type=int, help="override the preset's seed")
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="draw only the digit D (0-9) from a conditional model: without --from, the "
                              "shipped one in pretrained/conditional/; a --from run must be trained with "
                              "--conditional")
+    sample.add_argument("--temperature", type=float, default=None, metavar="T",
+                        help="draw Ising spin configurations at temperature T from a model trained on spins "
+                             "(default model: pretrained/ising); FILE.npy then gets int8 (n, L, L) in {-1, +1}")
+    sample.add_argument("--raw", action="store_true",
+                        help="with --temperature: keep the configurations as the generator drew them, without "
+                             "flipping a random half of them to restore the +m/-m symmetry")
     sample.add_argument("--out", required=True, help="FILE.npy or FILE.png")
     sample.add_argument("--from", dest="model", default=None,
                         help="run folder written by `train --out` (default: the shipped model in pretrained/, "
@@ -109,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("devices", help="say which devices and 16-bit arithmetic this machine has",
                    description="List the GPUs TensorFlow sees and the CPU's native bfloat16 instructions, "
                                "which decide what --set precision=mixed_bfloat16 or mixed_float16 gains.")
+
+    ising = sub.add_parser("ising", help="draw 2-D Ising configurations by Monte Carlo",
+                           description="Sample n configurations of the L x L Ising model (periodic, J = 1) at "
+                                       "temperature T by Monte Carlo, with burn-in and thinning from the measured "
+                                       "autocorrelation time. FILE.npy gets int8 (n, L, L) in {-1, +1}; "
+                                       "FILE.png a grid.")
+    ising.add_argument("--temperature", type=float, required=True, metavar="T", help="temperature (> 0)")
+    ising.add_argument("--n", type=int, required=True, help="number of configurations")
+    ising.add_argument("--L", type=int, default=16, help="side of the lattice (default 16)")
+    ising.add_argument("--algorithm", default="auto", help="auto | metropolis | wolff (default auto)")
+    ising.add_argument("--seed", type=int, default=0, help="seed of the chains (default 0)")
+    ising.add_argument("--out", required=True, help="FILE.npy or FILE.png")
 
     student = sub.add_parser("student-edition", help="write the student edition of the notebooks",
                              description="Write the notebooks with every worked solution replaced by the stub "
@@ -184,6 +203,20 @@ def _check(args) -> None:
         _check_writable("--out", Path(args.out), folder_wanted=True)
     elif args.command == "devices":
         pass
+    elif args.command == "ising":
+        from .ising import ALGORITHMS
+
+        if args.n <= 0:
+            raise UsageError(f"--n must be positive, got {args.n}")
+        if args.L < 2:
+            raise UsageError(f"--L must be at least 2, got {args.L}")
+        if not args.temperature > 0 or args.temperature == float("inf"):
+            raise UsageError(f"--temperature must be a positive number, got {args.temperature}")
+        if args.algorithm not in ALGORITHMS:
+            raise UsageError(f"unknown --algorithm {args.algorithm!r}: use {', '.join(ALGORITHMS)}")
+        if Path(args.out).suffix not in (".npy", ".png"):
+            raise UsageError(f"--out must end in .npy or .png, got {args.out!r}")
+        _check_writable("--out", Path(args.out))
     elif args.command in ("student-edition", "book"):
         if args.out is not None:
             _check_writable("--out", Path(args.out), folder_wanted=True)
@@ -201,6 +234,16 @@ def _check(args) -> None:
         for folder in (args.model, getattr(args, "classifier", None)):
             if folder is not None and not Path(folder).is_dir():
                 raise UsageError(f"no such model folder: {folder}")
+        if getattr(args, "temperature", None) is not None:
+            if args.digit is not None:
+                raise UsageError("--digit and --temperature exclude each other: a model draws digits or spins")
+            if not args.temperature > 0 or args.temperature == float("inf"):
+                raise UsageError(f"--temperature must be a positive number, got {args.temperature}")
+            if args.model is not None and not (Path(args.model) / runfolder.ISING_FILE).is_file():
+                raise UsageError(f"--temperature needs a model trained on Ising spins; {args.model} has no "
+                                 f"{runfolder.ISING_FILE} (train --preset ising --data ISING.npz)")
+        if getattr(args, "raw", False) and args.temperature is None:
+            raise UsageError("--raw applies to Ising spins only: use it with --temperature")
         if getattr(args, "digit", None) is not None:
             if not 0 <= args.digit <= 9:
                 raise UsageError(f"--digit must be a digit from 0 to 9, got {args.digit}")
@@ -347,7 +390,11 @@ def _train(args) -> int:
               "(measured: the same quality sooner; --set precision=float32 to opt out)")
     elif cfg.precision != "float32":
         print(precision_note(cfg.precision))
-    images, labels = load_mnist(args.data)
+    ising_data = _ising_training_data(args, cfg)
+    if ising_data is None:
+        images, labels = load_mnist(args.data)
+    else:
+        images, labels = ising_data
     quality = None
     if args.quality_every:
         from . import pretrained
@@ -375,6 +422,87 @@ def _train(args) -> int:
     return 0
 
 
+def _ising_training_data(args, cfg):
+    """(images, labels) of an Ising data set named by ``--data``, with ``ising.json`` written
+    into the run folder; None when ``--data`` is MNIST. The preset must fit the data set."""
+    from . import ising, ising_gan
+
+    if not ising.is_dataset_file(args.data):
+        if cfg.image_size != 28:
+            raise ValueError(f"this configuration trains on {cfg.image_size} x {cfg.image_size} images (image_size), "
+                             "but --data gives 28 x 28 MNIST digits: pass an Ising data set, --data ISING.npz")
+        return None
+    data = ising.load_dataset(args.data)
+    L, temperatures = int(data["L"]), [float(t) for t in data["temperatures"]]
+    problems = []
+    if not cfg.conditional:
+        problems.append("conditional=true (the label is the temperature)")
+    if cfg.image_size != L:
+        problems.append(f"image_size={L}")
+    if cfg.num_classes != len(temperatures):
+        problems.append(f"num_classes={len(temperatures)}")
+    if problems:
+        raise ValueError(f"{args.data} holds {L} x {L} spins at {len(temperatures)} temperatures: train with "
+                         f"--preset ising, or --set {' --set '.join(problems)}")
+    if args.quality_every:
+        raise ValueError("--quality-every measures digits with the MNIST classifier; spins are judged by "
+                         "their physics (notebook 10): leave it out")
+    if args.resume and ising_gan.read_model_info(args.out)["temperatures"] != temperatures:
+        raise ValueError(f"{args.data} has other temperatures than the run in {args.out} was trained on; "
+                         "resume with the run's own data set")
+    ising_gan.write_model_info(args.out, temperatures, L, source={
+        "seed": int(data["seed"]), "algorithm": str(data["algorithm"]),
+        "per_temperature": int(len(data["labels"]) // len(temperatures))})
+    print(f"Ising data set {args.data}: {len(data['labels']):,} configurations of {L} x {L} spins at "
+          f"{len(temperatures)} temperatures, {min(temperatures):g} to {max(temperatures):g}")
+    return ising.as_images(data["spins"]), data["labels"]
+
+
+def _ising(args) -> int:
+    import numpy as np
+
+    from . import ising
+
+    spins, info = ising.sample(args.L, args.temperature, args.n, algorithm=args.algorithm, seed=args.seed,
+                               return_info=True)
+    _write_spins(spins, Path(args.out))
+    print(f"wrote {args.n} configurations of {args.L} x {args.L} spins at T = {args.temperature:g} to {args.out} "
+          f"({info['algorithm']}: autocorrelation time {info['tau']:.1f} steps, burn-in {info['burn_in']}, "
+          f"thinning {info['thinning']}, {info['seconds']:.1f} s); <|m|> = {np.abs(spins.mean(axis=(1, 2))).mean():.3f}")
+    return 0
+
+
+def _write_spins(spins, out: Path) -> None:
+    """int8 spins (n, L, L) to FILE.npy as they are, or to FILE.png as a grid (white = +1)."""
+    import numpy as np
+
+    from .ising import as_images
+    from .plotting import save_grid
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".npy":
+        np.save(out, spins)
+    else:
+        save_grid(as_images(spins), out)
+
+
+def _sample_spins(args) -> int:
+    from . import ising_gan, pretrained
+    from .checkpoints import load_generator
+
+    folder = Path(args.model) if args.model else pretrained.ISING_DIR
+    generator = load_generator(folder) if args.model else pretrained.load_pretrained_ising(folder)
+    info = ising_gan.read_model_info(folder)
+    spins = ising_gan.generate_spins(generator, info["temperatures"], args.temperature, args.n, seed=args.seed,
+                                     symmetrize=not args.raw)
+    _write_spins(spins, Path(args.out))
+    how = ("as the generator drew them" if args.raw else
+           "each flipped with probability 1/2, so that +m and -m are equally likely (--raw: as drawn)")
+    print(f"wrote {args.n} configurations of {info['L']} x {info['L']} spins at T = {args.temperature:g} "
+          f"to {args.out}, {how}")
+    return 0
+
+
 def _sample(args) -> int:
     import numpy as np
 
@@ -382,6 +510,8 @@ def _sample(args) -> int:
     from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
     from .plotting import save_grid
 
+    if args.temperature is not None:
+        return _sample_spins(args)
     generator = _generator(args.model, conditional=args.digit is not None)
     num_classes = num_classes_of(generator)
     if args.digit is not None and num_classes is None:
@@ -470,7 +600,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         commands = {"train": _train, "sample": _sample, "classifier": _classifier, "evaluate": _evaluate,
-                    "devices": _devices}
+                    "devices": _devices, "ising": _ising}
         return commands[args.command](args)
     except (CheckpointError, DataSourceError, FileExistsError, ValueError) as err:
         print(f"ganlib: error: {err}", file=sys.stderr)

@@ -266,8 +266,12 @@ def make_dataset(images: np.ndarray, cfg: DCGANConfig, epoch: int = 0, labels: n
     from .models import check_labels
 
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim != 4 or images.shape[1:] != (28, 28, 1):
-        raise ValueError(f"images must have shape (n, 28, 28, 1), got {images.shape}")
+    size = cfg.image_size
+    if images.ndim != 4 or images.shape[1:] != (size, size, 1):
+        hint = "" if images.ndim != 4 or images.shape[1] == size else (
+            f"; set dataclasses.replace(cfg, image_size={images.shape[1]}) for images of that size")
+        raise ValueError(f"images must have shape (n, {size}, {size}, 1) for cfg.image_size {size}, "
+                         f"got {images.shape}{hint}")
     if len(images) < cfg.batch_size:
         raise ValueError(
             f"{len(images)} images cannot fill one batch of {cfg.batch_size}; "

@@ -1643,3 +1643,81 @@ def _flipped_style(overall, flipped, generator, measure, columns, seed):
     if problems:
         raise Problem("; ".join(problems))
     return None
+
+
+# --- notebook 10 ----------------------------------------------------------------------
+
+def _bond_products(spins) -> tuple[np.ndarray, np.ndarray]:
+    """s_i s_j of every bond to the right and below, periodic: two int arrays (n, L, L)."""
+    s = np.asarray(spins, dtype=np.int64)
+    return s * np.roll(s, -1, axis=2), s * np.roll(s, -1, axis=1)
+
+
+@exercise("10.1", ask="the number of unsatisfied bonds, the energy per spin and the magnetisation per spin of "
+                      "the configuration `hand` (a whole number and two numbers)")
+def _energy_by_hand(unsatisfied, energy_per_spin, m, spins):
+    from . import ising
+
+    unsatisfied = integer(unsatisfied, "the number of unsatisfied bonds")
+    energy_per_spin, m = number(energy_per_spin, "the energy per spin"), number(m, "the magnetisation")
+    s = ising.check_spins(spins)
+    right, down = _bond_products(s)
+    bad = int((right < 0).sum() + (down < 0).sum())
+    problems = []
+    if unsatisfied != bad:
+        problems.append("the count of unsatisfied bonds is off: every spin has four neighbours, each bond "
+                        "belongs to two spins, and the lattice wraps around at its edges")
+    if close(energy_per_spin, float(ising.energy(s)[0]) * s.shape[1] ** 2, rel=1e-6):
+        problems.append("that is the total energy; divide by the number of spins")
+    elif not close(energy_per_spin, float(ising.energy(s)[0]), rel=1e-6):
+        problems.append("the energy per spin is off: E sums -s_i s_j over the 2 L^2 bonds, satisfied ones "
+                        "giving -1 and unsatisfied ones +1")
+    if not close(m, float(ising.magnetization(s)[0]), rel=1e-6):
+        problems.append("the magnetisation is off: it is the mean spin, with its sign")
+    if problems:
+        raise Problem("; ".join(problems))
+    return None
+
+
+@exercise("10.2", ask="my_susceptibility(spins, T), the susceptibility per spin of configurations drawn at T "
+                      "(a function)")
+def _susceptibility(function, samples):
+    from . import ising
+
+    for T, spins in samples.items():
+        value = number(call(function, spins, T, what="my_susceptibility"), "my_susceptibility(spins, T)")
+        truth = ising.susceptibility(spins, T)
+        if close(value, truth, rel=1e-6):
+            continue
+        L = spins.shape[1]
+        m = ising.magnetization(spins)
+        if close(value * L ** 2, truth, rel=1e-6) or close(value, truth * L ** 2, rel=1e-6):
+            raise Problem(f"off by the number of spins at T = {T:g}: chi per spin carries a factor N = L^2 "
+                          "in front of the variance of the magnetisation per spin")
+        if close(value, L ** 2 / T * np.var(m), rel=1e-6):
+            raise Problem(f"at T = {T:g} yours uses the variance of m itself, which counts the jumps between "
+                          "+m and -m; on a finite lattice without a field take the variance of |m|")
+        raise Problem(f"my_susceptibility(spins, {T:g}) = {value:g} is off: chi = N / T times the variance of "
+                      "|m| over the configurations")
+    return f"checked at T = {', '.join(f'{T:g}' for T in samples)}"
+
+
+@exercise("10.3", ask="the mean of s_i s_j over the bonds that wrap around the lattice's edges and over all the "
+                      "other bonds, for the generator's draws at T_c (two numbers)")
+def _wrap_bonds(wrap, inner, generator, temperatures, temperature, n, seed):
+    from . import ising_gan
+
+    wrap, inner = number(wrap, "the wrap-around mean"), number(inner, "the interior mean")
+    spins = ising_gan.generate_spins(generator, temperatures, temperature, int(n), seed=seed)
+    right, down = _bond_products(spins)
+    wraps = np.concatenate([right[:, :, -1].ravel(), down[:, -1, :].ravel()])
+    inners = np.concatenate([right[:, :, :-1].ravel(), down[:, :-1, :].ravel()])
+    problems = []
+    if not close(wrap, float(wraps.mean()), rel=0, abs_=1e-3):
+        problems.append("the wrap-around mean is off: take the bond from the last column to the first and "
+                        "from the last row to the first, in every configuration (np.roll pairs them)")
+    if not close(inner, float(inners.mean()), rel=0, abs_=1e-3):
+        problems.append("the interior mean is off: every other bond to the right and below")
+    if problems:
+        raise Problem("; ".join(problems))
+    return None

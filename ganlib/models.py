@@ -16,7 +16,17 @@ import numpy as np
 
 from .config import DCGANConfig
 
-IMAGE_SHAPE = (28, 28, 1)
+
+
+def image_shape(cfg: DCGANConfig) -> tuple[int, int, int]:
+    """The images a run's networks make and judge: (image_size, image_size, 1), (28, 28, 1) for digits."""
+    return (cfg.image_size, cfg.image_size, 1)
+
+
+def _sizes(cfg: DCGANConfig) -> tuple[str, str, str]:
+    """Names of the three feature-map sizes, e.g. ("7x7", "14x14", "28x28"): a quarter, half, full."""
+    s = cfg.image_size
+    return tuple(f"{n}x{n}" for n in (s // 4, s // 2, s))
 
 
 def make_generator(cfg: DCGANConfig):
@@ -26,7 +36,8 @@ def make_generator(cfg: DCGANConfig):
     Dense to a 7 x 7 x ``cfg.gen_filters`` feature map, then three 5x5 transposed
     convolutions (128 channels at 7x7, 64 at 14x14, 1 at 28x28) with BatchNorm and
     LeakyReLU between them and tanh at the end. The channel count of the first
-    feature map is ``gen_filters``, never the batch size (erratum 4).
+    feature map is ``gen_filters``, never the batch size (erratum 4). Another
+    ``cfg.image_size`` s scales the maps to s/4, s/2 and s (notebook 10's 16x16 spins).
     """
     if cfg.conditional:
         return make_conditional_generator(cfg)
@@ -43,19 +54,21 @@ def generator_layers(cfg: DCGANConfig) -> list:
 
     slope = cfg.leaky_relu_slope
     f = cfg.gen_filters
+    q = cfg.image_size // 4
+    quarter, half, full = _sizes(cfg)
     return [
-        layers.Dense(7 * 7 * f, use_bias=False, name="project"),
+        layers.Dense(q * q * f, use_bias=False, name="project"),
         layers.BatchNormalization(name="project_bn"),
         layers.LeakyReLU(negative_slope=slope, name="project_act"),
-        layers.Reshape((7, 7, f), name="to_7x7"),
-        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False, name="up_7x7"),
-        layers.BatchNormalization(name="up_7x7_bn"),
-        layers.LeakyReLU(negative_slope=slope, name="up_7x7_act"),
-        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False, name="up_14x14"),
-        layers.BatchNormalization(name="up_14x14_bn"),
-        layers.LeakyReLU(negative_slope=slope, name="up_14x14_act"),
+        layers.Reshape((q, q, f), name=f"to_{quarter}"),
+        layers.Conv2DTranspose(128, 5, strides=1, padding="same", use_bias=False, name=f"up_{quarter}"),
+        layers.BatchNormalization(name=f"up_{quarter}_bn"),
+        layers.LeakyReLU(negative_slope=slope, name=f"up_{quarter}_act"),
+        layers.Conv2DTranspose(64, 5, strides=2, padding="same", use_bias=False, name=f"up_{half}"),
+        layers.BatchNormalization(name=f"up_{half}_bn"),
+        layers.LeakyReLU(negative_slope=slope, name=f"up_{half}_act"),
         layers.Conv2DTranspose(1, 5, strides=2, padding="same", use_bias=False,
-                               activation="tanh", name="up_28x28"),
+                               activation="tanh", name=f"up_{full}"),
     ]
 
 
@@ -88,7 +101,7 @@ def make_discriminator(cfg: DCGANConfig):
     import keras
 
     with precision_policy(cfg.precision):
-        return keras.Sequential([keras.Input(shape=IMAGE_SHAPE, name="image"), *discriminator_layers(cfg)],
+        return keras.Sequential([keras.Input(shape=image_shape(cfg), name="image"), *discriminator_layers(cfg)],
                                 name="discriminator")
 
 
@@ -114,13 +127,14 @@ def discriminator_layers(cfg: DCGANConfig) -> list:
     from keras import layers
 
     slope = cfg.leaky_relu_slope
+    quarter, half, _ = _sizes(cfg)
     return [
-        layers.Conv2D(64, 5, strides=2, padding="same", name="down_14x14"),
-        layers.LeakyReLU(negative_slope=slope, name="down_14x14_act"),
-        layers.Dropout(cfg.dropout, name="down_14x14_drop"),
-        layers.Conv2D(128, 5, strides=2, padding="same", name="down_7x7"),
-        layers.LeakyReLU(negative_slope=slope, name="down_7x7_act"),
-        layers.Dropout(cfg.dropout, name="down_7x7_drop"),
+        layers.Conv2D(64, 5, strides=2, padding="same", name=f"down_{half}"),
+        layers.LeakyReLU(negative_slope=slope, name=f"down_{half}_act"),
+        layers.Dropout(cfg.dropout, name=f"down_{half}_drop"),
+        layers.Conv2D(128, 5, strides=2, padding="same", name=f"down_{quarter}"),
+        layers.LeakyReLU(negative_slope=slope, name=f"down_{quarter}_act"),
+        layers.Dropout(cfg.dropout, name=f"down_{quarter}_drop"),
         layers.Flatten(name="flatten"),
         layers.Dense(1, dtype="float32", name="logit"),  # float32 logits under mixed precision too
     ]
@@ -174,10 +188,10 @@ def make_conditional_discriminator(cfg: DCGANConfig):
     from keras import layers
 
     with precision_policy(cfg.precision):
-        image = keras.Input(shape=IMAGE_SHAPE, name="image")
+        image = keras.Input(shape=image_shape(cfg), name="image")
         label, one_hot = _one_hot_label(cfg)
         label_map = layers.Reshape((1, 1, cfg.num_classes), name="label_1x1")(one_hot)
-        label_map = layers.UpSampling2D(IMAGE_SHAPE[:2], name="label_28x28")(label_map)
+        label_map = layers.UpSampling2D(image_shape(cfg)[:2], name=f"label_{_sizes(cfg)[2]}")(label_map)
         x = layers.Concatenate(name="image_and_label")([image, label_map])
         for layer in discriminator_layers(cfg):
             x = layer(x)
@@ -260,7 +274,7 @@ def generate_images(generator, z, labels=None, batch_size: int = 500) -> np.ndar
                              f"per latent vector, e.g. generate_images(generator, z, np.full(len(z), 3))")
         labels = check_labels(labels, len(z), num_classes)
     if len(z) == 0:
-        return np.zeros((0, *IMAGE_SHAPE), np.float32)
+        return np.zeros((0, *generator.outputs[0].shape[1:]), np.float32)
 
     def inputs(i):
         return z[i:i + batch_size] if labels is None else [z[i:i + batch_size], labels[i:i + batch_size]]

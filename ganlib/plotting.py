@@ -54,11 +54,16 @@ def image_grid(images, ncols: int | None = None, pad: int = 1, pad_value: float 
     return grid
 
 
-def show_grid(images, ncols: int | None = None, ax=None, title: str | None = None, size: float = 6.0):
-    """Draw images as one tiled grid with a single ``imshow``; returns the axes."""
+def show_grid(images, ncols: int | None = None, ax=None, title: str | None = None, size: float = 6.0,
+              pad: int = 1, pad_value: float = -1.0):
+    """Draw images as one tiled grid with a single ``imshow``; returns the axes.
+
+    ``pad`` and ``pad_value`` as in :func:`image_grid`: blank paper between digits by default;
+    ``pad_value=0.0`` draws grey gaps, which keep all-white tiles (Ising spins of -1) visible.
+    """
     import matplotlib.pyplot as plt
 
-    grid = image_grid(images, ncols)
+    grid = image_grid(images, ncols, pad=pad, pad_value=pad_value)
     if ax is None:
         aspect = grid.shape[0] / grid.shape[1]
         _, ax = plt.subplots(figsize=(size, size * aspect))

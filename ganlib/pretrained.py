@@ -51,6 +51,7 @@ def shipped_dir() -> Path:
 
 PRETRAINED_DIR = shipped_dir()
 CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
+ISING_DIR = PRETRAINED_DIR / "ising"
 
 
 def sha256(path: str | Path) -> str:
@@ -128,6 +129,35 @@ def load_pretrained_conditional(directory: str | Path = CONDITIONAL_DIR):
     return generator
 
 
+def load_pretrained_ising(directory: str | Path = ISING_DIR):
+    """The shipped generator of 16 x 16 Ising configurations (notebook 10), hash-checked.
+
+    A conditional generator whose label is a temperature index: draw spins with
+    :func:`ganlib.ising.generate_spins` and the temperatures of the folder's ``ising.json``
+    (:func:`ganlib.ising.read_model_info`).
+    """
+    from .runfolder import ISING_FILE
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"no shipped Ising model: {directory} does not exist; {RESTORE_HINT}")
+    verify([CONFIG_FILE, GENERATOR_WEIGHTS, ISING_FILE], directory)
+    return load_generator(directory)
+
+
+ISING_MONTE_CARLO_DIR = ISING_DIR / "monte_carlo"
+
+
+def load_ising_monte_carlo(name: str, directory: str | Path = ISING_MONTE_CARLO_DIR) -> dict:
+    """A shipped Monte Carlo data set of notebook 10, hash-checked: ``"train.npz"`` (what the shipped
+    Ising GAN learnt from), ``"test.npz"`` (what it is judged against), ``"check_L16.npz"`` or
+    ``"check_L32.npz"`` (the sampler against Onsager). The dict of :func:`ganlib.ising.load_dataset`."""
+    from .ising import load_dataset
+
+    verify([name], directory)
+    return load_dataset(Path(directory) / name)
+
+
 def load_classifier(directory: str | Path = PRETRAINED_DIR):
     """The shipped MNIST classifier of :mod:`ganlib.classifier`, hash-checked."""
     verify([CLASSIFIER_WEIGHTS, CLASSIFIER_INFO], directory)
@@ -169,7 +199,7 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     from .models import cycling_labels, generate_images, make_discriminator, make_generator
     from .plotting import save_gif, save_grid
     from .runfolder import (DISCRIMINATOR_WEIGHTS, FINAL_GRID, GIF_EPOCHS_FILE, GIF_FILE, HISTORY_FILE,
-                            QUALITY_FILE, SHIPPED_QUALITY_FILE, sample_grids, write_gif_epochs)
+                            ISING_FILE, QUALITY_FILE, SHIPPED_QUALITY_FILE, sample_grids, write_gif_epochs)
 
     run_dir, target = Path(run_dir), Path(target)
     cfg = load_config(run_dir)
@@ -188,6 +218,9 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     if (run_dir / HISTORY_FILE).is_file():
         shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
         names.append(HISTORY_FILE)
+    if (run_dir / ISING_FILE).is_file():  # a spin model: the temperature of each label
+        shutil.copyfile(run_dir / ISING_FILE, target / ISING_FILE)
+        names.append(ISING_FILE)
     if (run_dir / QUALITY_FILE).is_file():
         shutil.copyfile(run_dir / QUALITY_FILE, target / SHIPPED_QUALITY_FILE)
         names.append(SHIPPED_QUALITY_FILE)

@@ -16,6 +16,7 @@ A run folder holds::
     training_gif_epochs.json    the epoch of each frame of training.gif
     generator.weights.h5        the final generator (the weight average, when there is one)
     discriminator.weights.h5    the final discriminator
+    ising.json                  a run on Ising spins (notebook 10): the temperature of each label, L
 
 A shipped model folder (``pretrained/``) adds ``quality_during_training.csv`` (the
 run's ``quality.csv``) and ``final_grid.png``; its GIF may skip epochs, and its
@@ -38,6 +39,7 @@ CHECKPOINT_INDEX = "checkpoint"  # tf.train.CheckpointManager's index file insid
 GENERATOR_WEIGHTS = "generator.weights.h5"
 DISCRIMINATOR_WEIGHTS = "discriminator.weights.h5"
 HISTORY_FILE = "losses.csv"
+ISING_FILE = "ising.json"
 HISTORY_COLUMNS = ("step", "epoch", "gen_loss", "disc_loss", "d_real", "d_fake")
 QUALITY_FILE = "quality.csv"
 SAMPLES_SUBDIR = "samples"

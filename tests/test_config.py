@@ -22,7 +22,7 @@ def test_config_is_frozen_and_varied_with_replace():
 
 
 def test_unknown_preset_names_the_known_ones():
-    with pytest.raises(ValueError, match="dcgan, dcgan_r1, fast, lecture"):
+    with pytest.raises(ValueError, match="dcgan, dcgan_r1, fast, ising, lecture"):
         get_preset("slow")
 
 
@@ -94,3 +94,10 @@ def test_generator_loss_variants_are_the_losses_ganlib_has():
     assert set(GENERATOR_LOSS_VARIANTS) == set(losses.GENERATOR_LOSSES)
     for variant in GENERATOR_LOSS_VARIANTS:  # the toy GAN of notebook 01 takes the same ones
         assert toy.ToyGANConfig(generator_loss=variant).generator_loss == variant
+
+
+def test_ising_preset_is_the_dcgan_recipe_on_16x16_spins_with_12_temperatures():
+    cfg = get_preset("ising")
+    assert cfg == dataclasses.replace(PRESETS["dcgan"], conditional=True, num_classes=12, image_size=16,
+                                      latent_dim=64, gen_filters=128, epochs=40, sample_grid_size=24)
+    assert cfg.ema_decay == 0  # averaged weights drew too ordered configurations (config.py)

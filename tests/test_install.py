@@ -72,9 +72,12 @@ def workdir(tmp_path) -> Path:
 def test_the_wheel_holds_every_file_of_both_shipped_folders(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, inside in ((ROOT / "pretrained", "ganlib/_shipped"),
-                           (ROOT / "pretrained" / "conditional", "ganlib/_shipped/conditional")):
+                           (ROOT / "pretrained" / "conditional", "ganlib/_shipped/conditional"),
+                           (ROOT / "pretrained" / "ising", "ganlib/_shipped/ising"),
+                           (ROOT / "pretrained" / "ising" / "monte_carlo", "ganlib/_shipped/ising/monte_carlo")):
         shipped = {p.name for p in folder.iterdir() if p.is_file()}
-        assert {"SHA256SUMS", "README.md", "config.json", "generator.weights.h5"} <= shipped
+        model = {"README.md", "config.json", "generator.weights.h5"} if folder.name != "monte_carlo" else set()
+        assert {"SHA256SUMS"} | model <= shipped
         missing = sorted(f"{inside}/{name}" for name in shipped if f"{inside}/{name}" not in names)
         assert not missing, f"the wheel lacks {missing}"
 
@@ -90,7 +93,9 @@ images = ganlib.generate_images(g, ganlib.sample_latent(3, ganlib.latent_dim_of(
 c = ganlib.load_pretrained_conditional()
 sevens = ganlib.generate_images(c, ganlib.sample_latent(3, ganlib.latent_dim_of(c), seed=0), np.full(3, 7))
 clf = ganlib.load_classifier()
-print(images.shape, sevens.shape, ganlib.predict_proba(clf, sevens).argmax(axis=1).tolist())
+spins = ganlib.ising_gan.generate_spins(ganlib.load_pretrained_ising(), ganlib.pretrained.load_ising_monte_carlo(
+    "test.npz")["temperatures"], 2.269, 3)
+print(images.shape, sevens.shape, spins.shape, ganlib.predict_proba(clf, sevens).argmax(axis=1).tolist())
 """
 
 
@@ -102,7 +107,7 @@ def test_the_installed_package_finds_its_models_from_any_folder(installed, workd
     assert Path(models) == installed / "ganlib" / "_shipped"
     # user data never goes into site-packages: an installed ganlib uses Keras' dataset cache
     assert Path(data_dir) == workdir.parent / "keras-home" / "datasets"
-    assert shapes.startswith("(3, 28, 28, 1) (3, 28, 28, 1) [")
+    assert shapes.startswith("(3, 28, 28, 1) (3, 28, 28, 1) (3, 16, 16) [")
     assert shapes.count("7") >= 3  # the conditional model drew sevens, and the classifier saw them
 
 

@@ -208,3 +208,55 @@ def test_set_precision_overrides_the_bf16_default(tmp_path):
     assert trained.returncode == 0, trained.stderr
     assert json.loads((out / "config.json").read_text())["precision"] == "float32"
     assert "mixed_bfloat16" not in trained.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ising", "--temperature", "2", "--n", "4", "--L", "1", "--out", "x.npy"], "--L must be at least 2, got 1"),
+    (["ising", "--temperature", "0", "--n", "4", "--out", "x.npy"], "--temperature must be a positive number"),
+    (["ising", "--temperature", "-1.5", "--n", "4", "--out", "x.npy"], "--temperature must be a positive number"),
+    (["ising", "--temperature", "2", "--n", "4", "--algorithm", "glauber", "--out", "x.npy"],
+     "unknown --algorithm 'glauber': use metropolis, wolff, auto"),
+    (["ising", "--temperature", "2", "--n", "0", "--out", "x.npy"], "--n must be positive"),
+    (["ising", "--temperature", "2", "--n", "4", "--out", "x.txt"], "--out must end in .npy or .png"),
+    (["sample", "--temperature", "2.269", "--digit", "3", "--n", "4", "--out", "x.npy"], "exclude each other"),
+    (["sample", "--temperature", "0", "--n", "4", "--out", "x.npy"], "--temperature must be a positive number"),
+    (["sample", "--raw", "--n", "4", "--out", "x.npy"], "--raw applies to Ising spins only"),
+    (["sample", "--temperature", "2.269", "--n", "4", "--out", "x.npy", "--from", "."],
+     "--temperature needs a model trained on Ising spins"),
+])
+def test_ising_arguments_get_one_line_and_exit_code_2(args, message, tmp_path):
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_ising_command_writes_int8_spins(tmp_path):
+    result = run("ising", "--temperature", "1.5", "--n", "6", "--L", "8", "--out", tmp_path / "s.npy")
+    assert result.returncode == 0, result.stderr
+    spins = np.load(tmp_path / "s.npy")
+    assert spins.dtype == np.int8 and spins.shape == (6, 8, 8) and set(np.unique(spins)) <= {-1, 1}
+    assert np.abs(spins.mean(axis=(1, 2))).mean() > 0.9  # far below T_c the lattice is ordered
+    assert "wolff" in result.stdout
+
+
+def test_train_on_an_ising_data_set_then_sample_spins(tmp_path):
+    from ganlib import ising
+
+    data_file = tmp_path / "tiny.npz"
+    ising.save_dataset(data_file, ising.dataset(8, [1.5, 3.5], 32, seed=0))
+    out = tmp_path / "run"
+    refused = run("train", "--preset", "ising", "--data", data_file, "--max-steps", "2", "--out", out)
+    assert refused.returncode == 2
+    assert "--set image_size=8 --set num_classes=2" in refused.stderr, refused.stderr
+    trained = run("train", "--preset", "ising", "--data", data_file, "--max-steps", "2", "--out", out,
+                  "--set", "image_size=8", "--set", "num_classes=2", "--set", "batch_size=16")
+    assert trained.returncode == 0, trained.stderr
+    assert json.loads((out / "ising.json").read_text())["temperatures"] == [1.5, 3.5]
+    drawn = run("sample", "--from", out, "--temperature", "3.5", "--n", "5", "--out", tmp_path / "g.npy")
+    assert drawn.returncode == 0, drawn.stderr
+    spins = np.load(tmp_path / "g.npy")
+    assert spins.dtype == np.int8 and spins.shape == (5, 8, 8) and set(np.unique(spins)) <= {-1, 1}
+    assert "flipped with probability 1/2" in drawn.stdout
+    other = run("sample", "--from", out, "--temperature", "2.0", "--n", "5", "--out", tmp_path / "h.npy")
+    assert other.returncode == 2 and "not trained at T = 2; choose one of its temperatures: 1.5, 3.5" in other.stderr
