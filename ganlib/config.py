@@ -43,6 +43,9 @@ def check_fields(cfg, counts=(), rates=(), fractions=()) -> None:
         raise ValueError(f"{kind}.generator_loss must be one of {GENERATOR_LOSS_VARIANTS}, got {loss!r}")
 
 
+#: The networks a DCGANConfig can build (DCGANConfig.architecture; ganlib.models).
+ARCHITECTURES = ("lecture", "infogan")
+
 #: Keras dtype policies a run can train under (DCGANConfig.precision).
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 
@@ -105,6 +108,16 @@ class DCGANConfig:
         ``LossScaleOptimizer``). In both, the weights, D's logit, the losses, the R1
         penalty and the weight average stay float32, so a checkpoint written under one
         precision restores under another (benchmarks/train_step.py measures the speed).
+    architecture : str
+        ``"lecture"`` (default): the lecture's networks, a generator of three 5x5 transposed
+        convolutions after a Dense projection and a discriminator of two strided 5x5
+        convolutions with dropout (0.21 M parameters against G's 2.3 M at full width).
+        ``"infogan"``: the MNIST networks of the InfoGAN paper (Chen et al. 2016, appendix),
+        used for a plain GAN too: G is Dense 1024 and Dense (s/4) x (s/4) x 128, each with
+        BatchNorm and ReLU, then a 4x4 transposed convolution to 64 channels (BatchNorm,
+        ReLU) and one to the image (tanh); D is a 4x4 convolution to 64 channels
+        (LeakyReLU), one to 128 with BatchNorm, Dense 1024 with BatchNorm, then the logit.
+        Its D is about 30 times the lecture's; ``gen_filters`` and ``dropout`` do not apply.
     image_size : int
         Side of the square one-channel images, 28 (default) for MNIST digits; any multiple
         of 4 from 8 up, since G doubles a (image_size / 4)-wide map twice. Notebook 10
@@ -138,6 +151,7 @@ class DCGANConfig:
     r1_gamma: float = 0.0
     precision: str = "float32"
     image_size: int = 28
+    architecture: str = "lecture"
 
     def __post_init__(self) -> None:
         check_fields(self, counts=("latent_dim", "gen_filters", "batch_size", "epochs", "checkpoint_every",
@@ -157,6 +171,9 @@ class DCGANConfig:
                              f"image_size/4 map twice), got {self.image_size!r}")
         if self.num_classes < 2:
             raise ValueError(f"DCGANConfig.num_classes must be at least 2, got {self.num_classes!r}")
+        if self.architecture not in ARCHITECTURES:
+            raise ValueError(f"DCGANConfig.architecture must be one of {', '.join(ARCHITECTURES)}, "
+                             f"got {self.architecture!r}")
         if self.precision not in PRECISIONS:
             raise ValueError(f"DCGANConfig.precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}")
         if not isinstance(self.seed, int):

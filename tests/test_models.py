@@ -129,3 +129,41 @@ def test_bad_labels_say_what_is_wrong_and_how_to_fix_it(tiny_cond_cfg, labels, m
 def test_labels_for_an_unconditional_generator_are_refused(tiny_cfg):
     with pytest.raises(ValueError, match="unconditional generator.*leave labels out"):
         generate_images(make_generator(tiny_cfg), np.zeros((2, tiny_cfg.latent_dim), np.float32), [1, 2])
+
+
+def test_infogan_architecture_shapes_and_parameter_counts():
+    from ganlib.config import DCGANConfig
+    from ganlib.models import make_discriminator, make_generator
+
+    cfg = DCGANConfig(architecture="infogan", latent_dim=74)
+    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    assert tuple(generator.outputs[0].shape) == (None, 28, 28, 1)
+    assert tuple(discriminator.outputs[0].shape) == (None, 1)
+    bn = lambda channels: 4 * channels  # noqa: E731  (gamma, beta and the two moving statistics)
+    expected_g = (74 * 1024 + bn(1024) + 1024 * 7 * 7 * 128 + bn(7 * 7 * 128)
+                  + 4 * 4 * 128 * 64 + bn(64) + 4 * 4 * 64 * 1 + 1)
+    expected_d = (4 * 4 * 1 * 64 + 64 + 4 * 4 * 64 * 128 + bn(128)
+                  + 7 * 7 * 128 * 1024 + bn(1024) + 1024 + 1)
+    assert generator.count_params() == expected_g
+    assert discriminator.count_params() == expected_d
+    # D's capacity is what the architecture changes most: about 30 times the lecture's D
+    lecture_d = make_discriminator(DCGANConfig()).count_params()
+    assert 25 < discriminator.count_params() / lecture_d < 35
+
+
+def test_infogan_architecture_takes_labels_and_other_image_sizes():
+    from ganlib.config import DCGANConfig
+    from ganlib.models import make_discriminator, make_generator
+
+    cfg = DCGANConfig(architecture="infogan", conditional=True, image_size=16, latent_dim=8)
+    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    images = generate_images(generator, np.zeros((3, 8)), np.array([0, 1, 2]))
+    assert images.shape == (3, 16, 16, 1) and np.all(np.abs(images) <= 1)
+    assert tuple(discriminator([images, np.array([0, 1, 2])], training=False).shape) == (3, 1)
+
+
+def test_unknown_architecture_names_the_known_ones():
+    from ganlib.config import DCGANConfig
+
+    with pytest.raises(ValueError, match="architecture must be one of lecture, infogan, got 'resnet'"):
+        DCGANConfig(architecture="resnet")
