@@ -330,5 +330,10 @@ def test_the_infogan_architecture_trains_and_resumes_exactly(tiny_cfg, small_ima
     history = read_history(tmp_path / "r")
     assert np.all(np.isfinite(history["gen_loss"])) and np.all(np.isfinite(history["disc_loss"]))
     np.testing.assert_allclose(history["gen_loss"], read_history(tmp_path / "straight")["gen_loss"], rtol=1e-4)
+    # Adam divides each gradient element by its running size, so an element whose gradient is
+    # rounding noise (the 1,024-unit Dense layers have many) can still move by up to one learning
+    # rate, 1e-4, per step. oneDNN's threaded sums round differently from run to run under load:
+    # in CI 25 of 8,192 such weights differed by up to 4e-6. A tenth of one step bounds that, and
+    # a resume that lost or repeated a step would be off by whole steps.
     for a, b in zip(_weights(straight.state.sampler), _weights(rest.state.sampler)):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=0.1 * cfg.gen_learning_rate)
