@@ -54,6 +54,8 @@ def generator_layers(cfg: DCGANConfig) -> list:
 
     if cfg.architecture == "infogan":
         return infogan_generator_layers(cfg)
+    if cfg.architecture == "compact":
+        return compact_generator_layers(cfg)
 
     slope = cfg.leaky_relu_slope
     f = cfg.gen_filters
@@ -129,7 +131,7 @@ def discriminator_layers(cfg: DCGANConfig) -> list:
     """The discriminator's layers after its input, shared by the unconditional and the conditional one."""
     from keras import layers
 
-    if cfg.architecture == "infogan":
+    if cfg.architecture in ("infogan", "compact"):
         return infogan_discriminator_layers(cfg)
 
     slope = cfg.leaky_relu_slope
@@ -146,6 +148,19 @@ def discriminator_layers(cfg: DCGANConfig) -> list:
     ]
 
 
+def paper_init():
+    """Kernel initializer of the DCGAN and InfoGAN papers: normal with mean 0 and std 0.02.
+
+    The BatchNorm networks of the ``infogan`` and ``compact`` architectures need it. Trained
+    with Keras' default (Glorot uniform), D won at once and G drew one blank image for
+    2,000 steps (``compact``) or for good (``infogan``: D's loss 0.005 at step 2,000); with
+    this start both drew digits after 500 steps (issue 16's trials, embedded digits, seed 0).
+    """
+    import keras
+
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
 def infogan_generator_layers(cfg: DCGANConfig) -> list:
     """G of the InfoGAN paper's MNIST experiment (Chen et al. 2016), after its input.
 
@@ -159,17 +174,51 @@ def infogan_generator_layers(cfg: DCGANConfig) -> list:
     q = cfg.image_size // 4
     quarter, half, full = _sizes(cfg)
     return [
-        layers.Dense(1024, use_bias=False, name="fc_1024"),
+        layers.Dense(1024, use_bias=False, kernel_initializer=paper_init(), name="fc_1024"),
         layers.BatchNormalization(name="fc_1024_bn"),
         layers.ReLU(name="fc_1024_act"),
-        layers.Dense(q * q * 128, use_bias=False, name="project"),
+        layers.Dense(q * q * 128, use_bias=False, kernel_initializer=paper_init(), name="project"),
         layers.BatchNormalization(name="project_bn"),
         layers.ReLU(name="project_act"),
         layers.Reshape((q, q, 128), name=f"to_{quarter}"),
-        layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False, name=f"up_{half}"),
+        layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
+                               kernel_initializer=paper_init(), name=f"up_{half}"),
         layers.BatchNormalization(name=f"up_{half}_bn"),
         layers.ReLU(name=f"up_{half}_act"),
-        layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh", name=f"up_{full}"),
+        layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
+                               kernel_initializer=paper_init(), name=f"up_{full}"),
+    ]
+
+
+def compact_generator_layers(cfg: DCGANConfig) -> list:
+    """G of the ``compact`` architecture, after its input: the InfoGAN paper's G with its first
+    Dense layer 128 units wide instead of 1,024.
+
+    Dense 128 and Dense (s/4) x (s/4) x 128, each with BatchNorm and ReLU, then the paper's two
+    4x4 stride-2 transposed convolutions (64 channels with BatchNorm and ReLU, then the image
+    with tanh). It pairs with the paper's D. The narrow first layer cuts the paper G's 6.7 M
+    weights to 0.97 M at latent_dim 100 (3.9 MB in float32, small enough to ship), and in the
+    trials it drew digits as good as the paper G's (score 8.6 against 8.4 after 1,500 steps,
+    seed 0). Without that hidden layer (one Dense straight to the map) G lagged: 7.8.
+    """
+    from keras import layers
+
+    q = cfg.image_size // 4
+    quarter, half, full = _sizes(cfg)
+    return [
+        layers.Dense(128, use_bias=False, kernel_initializer=paper_init(), name="fc_128"),
+        layers.BatchNormalization(name="fc_128_bn"),
+        layers.ReLU(name="fc_128_act"),
+        layers.Dense(q * q * 128, use_bias=False, kernel_initializer=paper_init(), name="project"),
+        layers.BatchNormalization(name="project_bn"),
+        layers.ReLU(name="project_act"),
+        layers.Reshape((q, q, 128), name=f"to_{quarter}"),
+        layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
+                               kernel_initializer=paper_init(), name=f"up_{half}"),
+        layers.BatchNormalization(name=f"up_{half}_bn"),
+        layers.ReLU(name=f"up_{half}_act"),
+        layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
+                               kernel_initializer=paper_init(), name=f"up_{full}"),
     ]
 
 
@@ -186,16 +235,18 @@ def infogan_discriminator_layers(cfg: DCGANConfig) -> list:
     slope = cfg.leaky_relu_slope
     quarter, half, _ = _sizes(cfg)
     return [
-        layers.Conv2D(64, 4, strides=2, padding="same", name=f"down_{half}"),
+        layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=paper_init(), name=f"down_{half}"),
         layers.LeakyReLU(negative_slope=slope, name=f"down_{half}_act"),
-        layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False, name=f"down_{quarter}"),
+        layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False,
+                      kernel_initializer=paper_init(), name=f"down_{quarter}"),
         layers.BatchNormalization(name=f"down_{quarter}_bn"),
         layers.LeakyReLU(negative_slope=slope, name=f"down_{quarter}_act"),
         layers.Flatten(name="flatten"),
-        layers.Dense(1024, use_bias=False, name="fc_1024"),
+        layers.Dense(1024, use_bias=False, kernel_initializer=paper_init(), name="fc_1024"),
         layers.BatchNormalization(name="fc_1024_bn"),
         layers.LeakyReLU(negative_slope=slope, name="fc_1024_act"),
-        layers.Dense(1, dtype="float32", name="logit"),  # float32 logits under mixed precision too
+        layers.Dense(1, dtype="float32",
+                     kernel_initializer=paper_init(), name="logit"),  # float32 logits under mixed precision too
     ]
 
 

@@ -22,7 +22,7 @@ def test_config_is_frozen_and_varied_with_replace():
 
 
 def test_unknown_preset_names_the_known_ones():
-    with pytest.raises(ValueError, match="dcgan, dcgan_r1, fast, ising, lecture"):
+    with pytest.raises(ValueError, match="compact, conditional, dcgan, dcgan_r1, fast, ising, lecture"):
         get_preset("slow")
 
 
@@ -85,6 +85,14 @@ def test_r1_gamma_must_be_a_non_negative_number(bad):
 def test_dcgan_r1_preset_is_dcgan_without_dropout_with_r1_and_ema():
     cfg = get_preset("dcgan_r1")
     assert cfg == dataclasses.replace(PRESETS["dcgan"], dropout=0.0, r1_gamma=1.0, ema_decay=0.999, epochs=200)
+
+
+def test_compact_preset_is_the_infogan_papers_optimiser_on_the_compact_networks():
+    cfg = get_preset("compact")
+    assert cfg == dataclasses.replace(PRESETS["dcgan"], architecture="compact", gen_learning_rate=1e-3,
+                                      disc_learning_rate=2e-4, leaky_relu_slope=0.1, dropout=0.0,
+                                      ema_decay=0.999, epochs=60)
+    assert cfg.r1_gamma == 0 and not cfg.conditional and cfg.batch_size == 64
 
 
 def test_generator_loss_variants_are_the_losses_ganlib_has():

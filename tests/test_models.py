@@ -162,8 +162,27 @@ def test_infogan_architecture_takes_labels_and_other_image_sizes():
     assert tuple(discriminator([images, np.array([0, 1, 2])], training=False).shape) == (3, 1)
 
 
+def test_compact_architecture_is_the_infogan_d_with_a_lean_g():
+    from ganlib.config import DCGANConfig
+    from ganlib.models import make_discriminator, make_generator
+
+    cfg = DCGANConfig(architecture="compact")
+    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    assert tuple(generator.outputs[0].shape) == (None, 28, 28, 1)
+    bn = lambda channels: 4 * channels  # noqa: E731
+    assert generator.count_params() == (100 * 128 + bn(128) + 128 * 7 * 7 * 128 + bn(7 * 7 * 128)
+                                        + 4 * 4 * 128 * 64 + bn(64) + 4 * 4 * 64 * 1 + 1) == 973_569
+    paper = DCGANConfig(architecture="infogan")
+    assert [w.shape for w in discriminator.weights] == [w.shape for w in make_discriminator(paper).weights]
+    # G is a seventh of the paper's, and 0.42 of the lecture's at full width
+    assert make_generator(paper).count_params() / generator.count_params() > 6.8
+    assert make_generator(DCGANConfig()).count_params() / generator.count_params() > 2.3
+    images = generate_images(generator, np.zeros((2, 100)))
+    assert images.shape == (2, 28, 28, 1) and np.all(np.abs(images) <= 1)
+
+
 def test_unknown_architecture_names_the_known_ones():
     from ganlib.config import DCGANConfig
 
-    with pytest.raises(ValueError, match="architecture must be one of lecture, infogan, got 'resnet'"):
+    with pytest.raises(ValueError, match="architecture must be one of lecture, infogan, compact, got 'resnet'"):
         DCGANConfig(architecture="resnet")
