@@ -15,6 +15,7 @@ Notebook 01 plots both gradients against D(G(z)).
 
 from __future__ import annotations
 
+import numpy as np
 import tensorflow as tf
 
 
@@ -82,6 +83,46 @@ def r1_penalty(input_gradients, gamma: float):
     g = tf.convert_to_tensor(input_gradients, tf.float32)
     per_image = tf.reduce_sum(tf.square(tf.reshape(g, [tf.shape(g)[0], -1])), axis=1)
     return 0.5 * float(gamma) * tf.reduce_mean(per_image)
+
+
+def information_loss(codes, category_logits, continuous=None, mean=None, log_std=None,
+                     category_weight: float = 1.0, continuous_weight: float = 0.1):
+    """InfoGAN's information term (Chen et al. 2016): the negative log-likelihood of the codes under Q.
+
+    G draws an image from noise and a code c: a category (one of K) and, optionally, k
+    continuous values. Q reads the image and returns a distribution Q(c | x) over the codes:
+    logits for the category and, for each continuous code, the mean and log standard
+    deviation of a Gaussian. The mutual information I(c; G(z, c)) is bounded below by
+    E[log Q(c | x)] + H(c) (a variational bound; H(c) is fixed by the code's prior), so
+    minimising this loss over G and Q maximises the bound: G must draw images from which
+    its code can be read back.
+
+    Parameters
+    ----------
+    codes : int tensor (batch,), the category each image was drawn with, 0 .. K - 1
+    category_logits : float tensor (batch, K), Q's logits for the category
+    continuous : float tensor (batch, k) of the continuous codes, or None (no continuous code)
+    mean, log_std : float tensors (batch, k), Q's Gaussian for each continuous code
+    category_weight, continuous_weight : weights of the two terms (the paper: 1 and 0.1 on MNIST)
+
+    Returns
+    -------
+    (total, category_nll, continuous_nll): scalar float32 tensors, each a batch mean; total is
+    ``category_weight * category_nll + continuous_weight * continuous_nll`` (continuous_nll is 0
+    without continuous codes). category_nll is the cross-entropy of the category, log K for a Q
+    that knows nothing; continuous_nll sums the k Gaussian negative log-densities per image.
+    """
+    logits = tf.cast(category_logits, tf.float32)
+    category_nll = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(codes, tf.int32), logits=logits))
+    if continuous is None:
+        continuous_nll = tf.constant(0.0, tf.float32)
+    else:
+        c, mu, log_s = (tf.cast(t, tf.float32) for t in (continuous, mean, log_std))
+        per_code = log_s + 0.5 * tf.square((c - mu) / tf.exp(log_s)) + 0.5 * np.log(2 * np.pi)
+        continuous_nll = tf.reduce_mean(tf.reduce_sum(per_code, axis=1))
+    total = float(category_weight) * category_nll + float(continuous_weight) * continuous_nll
+    return total, category_nll, continuous_nll
 
 
 GENERATOR_LOSSES = {

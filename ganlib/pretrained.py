@@ -51,6 +51,9 @@ def shipped_dir() -> Path:
 
 PRETRAINED_DIR = shipped_dir()
 CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
+#: The lecture-architecture model that was the shipped generator before the ``compact`` one:
+#: kept for comparison (notebooks 02 and 07), without its discriminator and GIF.
+LECTURE_DIR = PRETRAINED_DIR / "lecture"
 ISING_DIR = PRETRAINED_DIR / "ising"
 
 
@@ -178,15 +181,16 @@ def gif_frames(frames: list, max_frames: int) -> list:
 
 
 def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0,
-         max_frames: int = 100) -> list[str]:
+         max_frames: int = 100, with_discriminator: bool = True) -> list[str]:
     """Copy a training run's model into ``target`` as the shipped model and record hashes.
 
     Writes ``config.json``, ``generator.weights.h5`` and ``discriminator.weights.h5``
-    (from the run's newest checkpoint, weights only), ``losses.csv``, the run's
+    (from the run's newest checkpoint, weights only; ``with_discriminator=False`` leaves D
+    out, for a model whose D is too big to ship and is not needed to sample), ``losses.csv``, the run's
     ``quality.csv`` as ``quality_during_training.csv`` (if it measured quality),
     ``training.gif`` of the per-epoch grids (every k-th epoch, ending with the last, when
-    there are more than ``max_frames``) with ``training_gif_epochs.json``, the epoch of
-    each frame, and ``final_grid.png`` of ``grid_n`` samples
+    there are more than ``max_frames``; none with ``max_frames=0``) with
+    ``training_gif_epochs.json``, the epoch of each frame, and ``final_grid.png`` of ``grid_n`` samples
     from latent seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
     Returns the names written.
     """
@@ -206,15 +210,17 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     path = latest_checkpoint(run_dir)
     if path is None:
         raise CheckpointError(f"{run_dir} holds no checkpoint to ship")
-    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    generator, d = make_generator(cfg), make_discriminator(cfg)
     key = "ema_generator" if cfg.ema_decay > 0 else "generator"  # the one that samples
-    tf.train.Checkpoint(**{key: generator}, discriminator=discriminator).restore(path) \
+    tf.train.Checkpoint(**{key: generator}, discriminator=d).restore(path) \
         .expect_partial().assert_existing_objects_matched()
     target.mkdir(parents=True, exist_ok=True)
     cfg.save(target / CONFIG_FILE)
     generator.save_weights(str(target / GENERATOR_WEIGHTS))
-    discriminator.save_weights(str(target / DISCRIMINATOR_WEIGHTS))
-    names = [CONFIG_FILE, GENERATOR_WEIGHTS, DISCRIMINATOR_WEIGHTS]
+    names = [CONFIG_FILE, GENERATOR_WEIGHTS]
+    if with_discriminator:
+        d.save_weights(str(target / DISCRIMINATOR_WEIGHTS))
+        names.append(DISCRIMINATOR_WEIGHTS)
     if (run_dir / HISTORY_FILE).is_file():
         shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
         names.append(HISTORY_FILE)
@@ -224,7 +230,7 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     if (run_dir / QUALITY_FILE).is_file():
         shutil.copyfile(run_dir / QUALITY_FILE, target / SHIPPED_QUALITY_FILE)
         names.append(SHIPPED_QUALITY_FILE)
-    frames = sample_grids(run_dir)
+    frames = sample_grids(run_dir) if max_frames > 0 else []
     if frames:
         kept = gif_frames(frames, max_frames)
         save_gif(kept, target / GIF_FILE, duration_ms=80)

@@ -91,7 +91,7 @@ def test_compact_preset_is_the_infogan_papers_optimiser_on_the_compact_networks(
     cfg = get_preset("compact")
     assert cfg == dataclasses.replace(PRESETS["dcgan"], architecture="compact", gen_learning_rate=1e-3,
                                       disc_learning_rate=2e-4, leaky_relu_slope=0.1, dropout=0.0,
-                                      ema_decay=0.999, epochs=60)
+                                      ema_decay=0.999, epochs=100)
     assert cfg.r1_gamma == 0 and not cfg.conditional and cfg.batch_size == 64
 
 

@@ -57,3 +57,32 @@ def test_r1_penalty_is_half_gamma_times_the_mean_squared_slope():
     grads[0] = 1.0
     assert float(losses.r1_penalty(grads, gamma=3.0)) == pytest.approx(3.0 / 2 * (784 + 0) / 2)
     assert float(losses.r1_penalty(np.zeros_like(grads), gamma=3.0)) == 0.0
+
+
+def test_information_loss_matches_the_likelihoods_worked_by_hand():
+    # two images, three categories, one continuous code
+    codes = np.array([2, 0])
+    logits = np.array([[0.0, 0.0, np.log(2.0)], [np.log(3.0), 0.0, 0.0]], np.float32)
+    # softmax: image 0 gives its category 2/4, image 1 gives its category 3/5
+    category_nll = -(np.log(2 / 4) + np.log(3 / 5)) / 2
+    c = np.array([[0.5], [-1.0]], np.float32)
+    mean = np.array([[0.5], [0.0]], np.float32)
+    log_std = np.array([[0.0], [np.log(2.0)]], np.float32)
+    # N(0.5; 0.5, 1) and N(-1; 0, 4): -log p = log sigma + (c - mu)^2 / (2 sigma^2) + log(2 pi) / 2
+    continuous_nll = ((0 + 0 + 0.5 * np.log(2 * np.pi)) + (np.log(2.0) + 1 / 8 + 0.5 * np.log(2 * np.pi))) / 2
+    total, cat, cont = losses.information_loss(codes, logits, c, mean, log_std,
+                                               category_weight=1.0, continuous_weight=0.1)
+    assert float(cat) == pytest.approx(category_nll, rel=1e-6)
+    assert float(cont) == pytest.approx(continuous_nll, rel=1e-6)
+    assert float(total) == pytest.approx(category_nll + 0.1 * continuous_nll, rel=1e-6)
+
+
+def test_information_loss_of_a_q_that_knows_nothing_is_log_k_and_gradients_reach_q():
+    logits = tf.Variable(np.zeros((4, 10), np.float32))
+    with tf.GradientTape() as tape:
+        total, cat, cont = losses.information_loss(np.array([0, 3, 9, 9]), logits)
+    assert float(cat) == pytest.approx(np.log(10), rel=1e-6) and float(cont) == 0.0
+    assert float(total) == pytest.approx(np.log(10), rel=1e-6)
+    grad = tape.gradient(total, logits).numpy()
+    # d CE / d logit = softmax - one-hot, over the batch mean: the true class is pushed up
+    assert grad[1, 3] == pytest.approx((0.1 - 1) / 4) and grad[1, 0] == pytest.approx(0.1 / 4)

@@ -24,8 +24,8 @@ def test_every_shipped_file_matches_its_recorded_hash():
     pretrained.verify(sorted(hashes))
 
 
-def test_every_shipped_conditional_file_matches_its_own_recorded_hash():
-    directory = pretrained.CONDITIONAL_DIR
+@pytest.mark.parametrize("directory", [pretrained.CONDITIONAL_DIR, pretrained.LECTURE_DIR])
+def test_every_file_of_a_model_folder_matches_its_own_recorded_hash(directory):
     assert directory.parent == pretrained.PRETRAINED_DIR
     hashes = pretrained.recorded_hashes(directory)
     shipped = {p.name for p in directory.iterdir() if p.is_file()} - {"README.md", pretrained.SUMS_FILE}
@@ -114,18 +114,31 @@ def test_load_pretrained_gives_an_inference_ready_generator():
     np.testing.assert_array_equal(images, generate_images(generator, z))
 
 
-def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist):
-    """pretrained/quality.json (quoted in pretrained/README.md) is what the model gives now."""
+def test_the_shipped_generator_is_the_compact_one_and_the_lecture_model_is_kept_beside_it():
+    from ganlib.checkpoints import load_config
+
+    assert load_config(pretrained.PRETRAINED_DIR).architecture == "compact"
+    assert load_config(pretrained.LECTURE_DIR).architecture == "lecture"
+    # the compact D (6.6 M parameters, 26 MB) is not shipped: sampling needs G alone
+    assert not (pretrained.PRETRAINED_DIR / "discriminator.weights.h5").exists()
+    lecture = pretrained.load_pretrained(pretrained.LECTURE_DIR)
+    assert lecture.count_params() == 2_330_944
+    assert pretrained.load_pretrained().count_params() == 973_569
+
+
+@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR, pretrained.LECTURE_DIR])
+def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist, folder):
+    """quality.json (quoted in pretrained/README.md) is what each model gives now."""
     import json
 
     from ganlib.classifier import reference_digits
     from ganlib.metrics import evaluate_generator
 
-    recorded = json.loads((pretrained.PRETRAINED_DIR / "quality.json").read_text())
+    recorded = json.loads((folder / "quality.json").read_text())
     info = pretrained.classifier_info()
     images, labels = mnist
     reference, _ = reference_digits(images, labels, info["holdout_per_class"], info["seed"])
-    report = evaluate_generator(pretrained.load_pretrained(), pretrained.load_classifier(), reference,
+    report = evaluate_generator(pretrained.load_pretrained(folder), pretrained.load_classifier(), reference,
                                 n=recorded["n"], seed=0)
     for key in ("score", "coverage", "confident", "frechet", "frechet_floor"):
         assert getattr(report, key) == pytest.approx(recorded[key], abs=2e-3), key
@@ -148,6 +161,18 @@ def test_ship_copies_a_run_and_records_its_hashes(tiny_cfg, small_images, small_
     generator = pretrained.load_pretrained(target)
     assert generator.count_params() > 0
     assert num_classes_of(generator) == (10 if conditional else None)
+
+
+def test_ship_can_leave_the_discriminator_and_the_gif_out(tiny_cfg, small_images, tmp_path):
+    from ganlib.training import train
+
+    train(tiny_cfg, small_images, tmp_path / "run", epochs=1, verbose=0)
+    names = pretrained.ship(tmp_path / "run", tmp_path / "shipped", grid_n=4, with_discriminator=False,
+                            max_frames=0)
+    left_out = {"discriminator.weights.h5", "training.gif", "training_gif_epochs.json"}
+    assert not left_out & set(names) and not any((tmp_path / "shipped" / name).exists() for name in left_out)
+    assert "generator.weights.h5" in names
+    pretrained.load_pretrained(tmp_path / "shipped")
 
 
 def test_recorded_quality_of_the_shipped_conditional_generator_is_reproduced():

@@ -52,7 +52,7 @@ def _shipped_changes(early: int, late: int) -> tuple[float, float]:
     return score[late] - score[early], float(loss[late] - loss[early])
 
 
-SCORE_CHANGE, LOSS_CHANGE = _shipped_changes(20, 200)
+SCORE_CHANGE, LOSS_CHANGE = _shipped_changes(20, 100)
 
 CASES = {
     "03.1": dict(right=(2 * math.log(2), math.log(2), -math.log(2)),
@@ -65,15 +65,15 @@ CASES = {
                  wrong=[(True, False, 2), (False, False, 1), (True, True, 1), (True, False, 0), ("yes", False, 1)],
                  expected=[1],
                  context=_reproducible_context),
-    "03.3": dict(right=(PRETRAINED_DIR, (20, 200), SCORE_CHANGE, LOSS_CHANGE),
-                 wrong=[(PRETRAINED_DIR, (20, 200), -SCORE_CHANGE, LOSS_CHANGE),
-                        (PRETRAINED_DIR, (20, 200), SCORE_CHANGE + 0.5, LOSS_CHANGE),
-                        (PRETRAINED_DIR, (20, 200), SCORE_CHANGE, LOSS_CHANGE + 0.05),
+    "03.3": dict(right=(PRETRAINED_DIR, (20, 100), SCORE_CHANGE, LOSS_CHANGE),
+                 wrong=[(PRETRAINED_DIR, (20, 100), -SCORE_CHANGE, LOSS_CHANGE),
+                        (PRETRAINED_DIR, (20, 100), SCORE_CHANGE + 0.5, LOSS_CHANGE),
+                        (PRETRAINED_DIR, (20, 100), SCORE_CHANGE, LOSS_CHANGE + 0.05),
                         (PRETRAINED_DIR, (7, 20), SCORE_CHANGE, LOSS_CHANGE),
-                        (PRETRAINED_DIR, (200, 20), SCORE_CHANGE, LOSS_CHANGE),
+                        (PRETRAINED_DIR, (100, 20), SCORE_CHANGE, LOSS_CHANGE),
                         (PRETRAINED_DIR, 20, SCORE_CHANGE, LOSS_CHANGE),
-                        (FOLDER, (20, 200), SCORE_CHANGE, LOSS_CHANGE),
-                        (MINIMAX_RUN, (20, 200), SCORE_CHANGE, LOSS_CHANGE)],
+                        (FOLDER, (20, 100), SCORE_CHANGE, LOSS_CHANGE),
+                        (MINIMAX_RUN, (20, 100), SCORE_CHANGE, LOSS_CHANGE)],
                  expected=[SCORE_CHANGE, LOSS_CHANGE],
                  context=lambda: {}),
     "03.4": dict(right=(lambda d: d / (1 - d), MINIMAX_RUN, RATIO_AT_RUN),

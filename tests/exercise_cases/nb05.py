@@ -6,12 +6,12 @@ _MODELS = {}
 
 
 def _models():
-    """The shipped generator and classifier (loading them takes about a second): the answers below are theirs."""
+    """The lecture-architecture generator that notebook 05 explores, and the classifier: the answers below are theirs."""
     if not _MODELS:
         import ganlib
 
         ganlib.quiet_tensorflow()
-        _MODELS.update(generator=ganlib.load_pretrained(), classifier=ganlib.load_classifier())
+        _MODELS.update(generator=ganlib.load_pretrained(ganlib.pretrained.LECTURE_DIR), classifier=ganlib.load_classifier())
     return dict(_MODELS)
 
 

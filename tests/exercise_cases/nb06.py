@@ -8,7 +8,7 @@ def _context():
     from ganlib import explore
 
     ganlib.quiet_tensorflow()
-    generator, classifier = ganlib.load_pretrained(), ganlib.load_classifier()
+    generator, classifier = ganlib.load_pretrained(ganlib.pretrained.LECTURE_DIR), ganlib.load_classifier()
     # a smaller pool than the notebook's 2,000: the answers below are this pool's
     pool = explore.latent_pool(generator, classifier, n=500, seed=0)
     return {"pool": pool, "generator": generator, "classifier": classifier}
