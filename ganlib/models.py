@@ -161,22 +161,22 @@ def paper_init():
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
 
-def infogan_generator_layers(cfg: DCGANConfig) -> list:
+def infogan_generator_layers(cfg: DCGANConfig, hidden: int = 1024) -> list:
     """G of the InfoGAN paper's MNIST experiment (Chen et al. 2016), after its input.
 
-    Two Dense layers (1024 units, then a (s/4) x (s/4) x 128 map), each with BatchNorm and
-    ReLU, then two 4x4 stride-2 transposed convolutions: to 64 channels with BatchNorm and
-    ReLU, and to the one-channel image with tanh. Most of its weights sit in the second
-    Dense layer; the lecture's G keeps them in wide 5x5 convolutions instead.
+    Two Dense layers (``hidden`` units, 1024 in the paper, then a (s/4) x (s/4) x 128 map), each
+    with BatchNorm and ReLU, then two 4x4 stride-2 transposed convolutions: to 64 channels with
+    BatchNorm and ReLU, and to the one-channel image with tanh. Most of its weights sit in the
+    second Dense layer; the lecture's G keeps them in wide 5x5 convolutions instead.
     """
     from keras import layers
 
     q = cfg.image_size // 4
     quarter, half, full = _sizes(cfg)
     return [
-        layers.Dense(1024, use_bias=False, kernel_initializer=paper_init(), name="fc_1024"),
-        layers.BatchNormalization(name="fc_1024_bn"),
-        layers.ReLU(name="fc_1024_act"),
+        layers.Dense(hidden, use_bias=False, kernel_initializer=paper_init(), name=f"fc_{hidden}"),
+        layers.BatchNormalization(name=f"fc_{hidden}_bn"),
+        layers.ReLU(name=f"fc_{hidden}_act"),
         layers.Dense(q * q * 128, use_bias=False, kernel_initializer=paper_init(), name="project"),
         layers.BatchNormalization(name="project_bn"),
         layers.ReLU(name="project_act"),
@@ -192,34 +192,14 @@ def infogan_generator_layers(cfg: DCGANConfig) -> list:
 
 def compact_generator_layers(cfg: DCGANConfig) -> list:
     """G of the ``compact`` architecture, after its input: the InfoGAN paper's G with its first
-    Dense layer 128 units wide instead of 1,024.
+    Dense layer 128 units wide instead of 1,024 (:func:`infogan_generator_layers`).
 
-    Dense 128 and Dense (s/4) x (s/4) x 128, each with BatchNorm and ReLU, then the paper's two
-    4x4 stride-2 transposed convolutions (64 channels with BatchNorm and ReLU, then the image
-    with tanh). It pairs with the paper's D. The narrow first layer cuts the paper G's 6.7 M
-    weights to 0.97 M at latent_dim 100 (3.9 MB in float32, small enough to ship), and in the
-    trials it drew digits as good as the paper G's (score 8.6 against 8.4 after 1,500 steps,
-    seed 0). Without that hidden layer (one Dense straight to the map) G lagged: 7.8.
+    It pairs with the paper's D. The narrow first layer cuts the paper G's 6.7 M weights to
+    0.97 M at latent_dim 100 (3.9 MB in float32, small enough to ship), and in the trials it
+    drew digits as good as the paper G's (score 8.6 against 8.4 after 1,500 steps, seed 0).
+    Without that hidden layer (one Dense straight to the map) G lagged: 7.8.
     """
-    from keras import layers
-
-    q = cfg.image_size // 4
-    quarter, half, full = _sizes(cfg)
-    return [
-        layers.Dense(128, use_bias=False, kernel_initializer=paper_init(), name="fc_128"),
-        layers.BatchNormalization(name="fc_128_bn"),
-        layers.ReLU(name="fc_128_act"),
-        layers.Dense(q * q * 128, use_bias=False, kernel_initializer=paper_init(), name="project"),
-        layers.BatchNormalization(name="project_bn"),
-        layers.ReLU(name="project_act"),
-        layers.Reshape((q, q, 128), name=f"to_{quarter}"),
-        layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
-                               kernel_initializer=paper_init(), name=f"up_{half}"),
-        layers.BatchNormalization(name=f"up_{half}_bn"),
-        layers.ReLU(name=f"up_{half}_act"),
-        layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
-                               kernel_initializer=paper_init(), name=f"up_{full}"),
-    ]
+    return infogan_generator_layers(cfg, hidden=128)
 
 
 def infogan_discriminator_layers(cfg: DCGANConfig) -> list:
