@@ -16,7 +16,8 @@ _EXPORTS = {
     "data": ["load_mnist", "make_dataset", "DataSourceError"],
     "models": ["make_generator", "make_discriminator", "make_conditional_generator",
                "make_conditional_discriminator", "generate_images", "layer_table", "latent_dim_of",
-               "num_classes_of", "cycling_labels"],
+               "num_classes_of", "cycling_labels", "make_infogan_generator", "make_infogan_discriminator",
+               "info_codes_of"],
     "losses": [
         "minimax_discriminator_loss",
         "non_saturating_discriminator_loss",
@@ -25,6 +26,7 @@ _EXPORTS = {
         "non_saturating_generator_loss",
         "generator_loss",
         "r1_penalty",
+        "information_loss",
     ],
     "training": ["build_gan", "make_train_step", "train", "GANState", "TrainResult"],
     "runfolder": ["read_history"],
@@ -55,7 +57,9 @@ _EXPORTS = {
                 "attribute_direction", "ink", "paired_bootstrap", "digit_rows", "digit_row_inputs"],
     "widgets": ["latent_explorer", "interpolation_explorer", "conditional_explorer", "explorer_png",
                 "interpolation_png", "conditional_png"],
-    "pretrained": ["load_pretrained", "load_pretrained_conditional", "load_pretrained_ising", "load_classifier",
+    "infogan": [],  # InfoGAN's codes (notebook 09): ganlib.infogan.sample(...), code_digit_match(...)
+    "pretrained": ["load_pretrained", "load_pretrained_conditional", "load_pretrained_ising",
+                   "load_pretrained_infogan", "load_classifier",
                    "classifier_info"],
     "ising": [],  # the 2-D Ising model by Monte Carlo: ganlib.ising.sample(...), energy, magnetization, ...
     "ising_gan": [],  # a conditional GAN as its sampler: ganlib.ising_gan.generate_spins(...) (notebook 10)

@@ -23,6 +23,7 @@ examples:
   python -m ganlib sample --digit 7 --n 16 --out sevens.png     # the shipped conditional model
   python -m ganlib train --preset conditional --epochs 5 --out runs/conditional
   python -m ganlib sample --digit 3 --n 16 --out threes.png --from runs/conditional
+  python -m ganlib sample --code 4 --continuous 0.5,-1 --n 16 --out code4.png   # the shipped InfoGAN
   python -m ganlib student-edition --out student     # the notebooks without their solutions
   python -m ganlib book                               # the web book and slides, in book/_build/html
 
@@ -87,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--temperature", type=float, default=None, metavar="T",
                         help="draw Ising spin configurations at temperature T from a model trained on spins "
                              "(default model: pretrained/ising); FILE.npy then gets int8 (n, L, L) in {-1, +1}")
+    sample.add_argument("--code", type=int, default=None, metavar="K",
+                        help="fix an InfoGAN's category code to K (0-9 for the shipped one in "
+                             "pretrained/infogan/, the default model with --code or --continuous); without "
+                             "it an InfoGAN's codes are drawn at random, an unconditional sample")
+    sample.add_argument("--continuous", default=None, metavar="A,B",
+                        help="fix an InfoGAN's continuous codes, one number each, comma-separated "
+                             "(trained on [-1, 1]), e.g. 0.5,-1")
     sample.add_argument("--raw", action="store_true",
                         help="with --temperature: keep the configurations as the generator drew them, without "
                              "flipping a random half of them to restore the +m/-m symmetry")
@@ -244,11 +252,64 @@ def _check(args) -> None:
                                  f"{runfolder.ISING_FILE} (train --preset ising --data ISING.npz)")
         if getattr(args, "raw", False) and args.temperature is None:
             raise UsageError("--raw applies to Ising spins only: use it with --temperature")
+        if getattr(args, "code", None) is not None or getattr(args, "continuous", None) is not None:
+            _check_codes(args)
         if getattr(args, "digit", None) is not None:
             if not 0 <= args.digit <= 9:
                 raise UsageError(f"--digit must be a digit from 0 to 9, got {args.digit}")
             if args.model is not None and _saved_conditional(args.model) is False:
                 raise UsageError(_UNCONDITIONAL.format(model=args.model))
+
+
+def _check_codes(args) -> None:
+    """Check sample's --code and --continuous against the model's config.json, before TensorFlow starts."""
+    if args.digit is not None or args.temperature is not None:
+        raise UsageError("--code and --continuous are an InfoGAN's; --digit and --temperature belong to "
+                         "conditional models: use one kind")
+    folder = Path(args.model) if args.model is not None else None
+    cfg = _saved_config(folder)
+    where = args.model if args.model is not None else "the shipped InfoGAN"
+    if cfg is not None and not cfg.get("info_categories", 0):
+        raise UsageError(f"--code and --continuous need an InfoGAN (train --preset infogan); {where} has no "
+                         "codes: leave them out")
+    categories = cfg.get("info_categories", 10) if cfg else 10
+    k = cfg.get("info_continuous", 0) if cfg else 2
+    if args.code is not None and not 0 <= args.code < categories:
+        raise UsageError(f"--code must be a category from 0 to {categories - 1}, got {args.code}")
+    if args.continuous is not None:
+        args.continuous_values = _continuous_values(args.continuous, k)
+
+
+def _continuous_values(text: str, k: int) -> list[float]:
+    import math
+
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise UsageError(f"--continuous needs {k} comma-separated numbers, e.g. "
+                         f"{','.join(['0.5'] * max(k, 1))}; got {text!r}") from None
+    if len(values) != k:
+        raise UsageError(f"--continuous needs {k} numbers, one per continuous code of this model, got "
+                         f"{len(values)} in {text!r}")
+    if not all(math.isfinite(v) for v in values):
+        raise UsageError(f"--continuous values must be finite numbers (trained on [-1, 1]), got {text!r}")
+    return values
+
+
+def _saved_config(folder: Path | None) -> dict | None:
+    """A model folder's config.json as a dict (the shipped InfoGAN's for None), read without
+    TensorFlow; None when it cannot be read (loading the model then reports why)."""
+    import json
+
+    if folder is None:
+        from .pretrained import INFOGAN_DIR
+
+        folder = INFOGAN_DIR
+    try:
+        values = json.loads((folder / runfolder.CONFIG_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return values if isinstance(values, dict) else None
 
 
 def _check_writable(option: str, target: Path, folder_wanted: bool = False) -> None:
@@ -507,12 +568,14 @@ def _sample(args) -> int:
     import numpy as np
 
     from .latent import sample_latent
-    from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
-    from .plotting import save_grid
+    from .models import cycling_labels, generate_images, info_codes_of, latent_dim_of, num_classes_of
 
     if args.temperature is not None:
         return _sample_spins(args)
-    generator = _generator(args.model, conditional=args.digit is not None)
+    infogan_asked = args.code is not None or args.continuous is not None
+    generator = _generator(args.model, conditional=args.digit is not None, infogan=infogan_asked)
+    if info_codes_of(generator) is not None:
+        return _sample_infogan(args, generator)
     num_classes = num_classes_of(generator)
     if args.digit is not None and num_classes is None:
         raise ValueError(_UNCONDITIONAL.format(model=args.model or "the shipped model"))
@@ -524,24 +587,46 @@ def _sample(args) -> int:
     else:
         labels, ncols = np.full(args.n, args.digit), None
     images = generate_images(generator, z, labels)
-    out = Path(args.out)
+    what = "samples" if args.digit is None else f"samples of the digit {args.digit}"
+    return _write_samples(images, Path(args.out), ncols, what)
+
+
+def _write_samples(images, out: Path, ncols: int | None, what: str) -> int:
+    import numpy as np
+
+    from .plotting import save_grid
+
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".npy":
         np.save(out, images)
     else:
         save_grid(images, out, ncols=ncols)
-    what = "samples" if args.digit is None else f"samples of the digit {args.digit}"
-    print(f"wrote {args.n} {what} to {out}")
+    print(f"wrote {len(images)} {what} to {out}")
     return 0
 
 
-def _generator(model: str | None, conditional: bool = False):
-    """The run folder's generator, or else the shipped one: the conditional one when a digit is asked for."""
+def _sample_infogan(args, generator) -> int:
+    """An InfoGAN's samples: codes drawn at random unless --code / --continuous fix them."""
+    from . import infogan
+
+    drawn = infogan.sample(generator, args.n, seed=args.seed, code=args.code,
+                           continuous=getattr(args, "continuous_values", None))
+    fixed = [f"code {args.code}" if args.code is not None else "",
+             f"continuous {args.continuous}" if args.continuous is not None else ""]
+    what = "samples" + (" with " + " and ".join(f for f in fixed if f) if any(fixed) else "")
+    return _write_samples(drawn.images, Path(args.out), None, what)
+
+
+def _generator(model: str | None, conditional: bool = False, infogan: bool = False):
+    """The run folder's generator, or else the shipped one: the conditional one when a digit is
+    asked for, the InfoGAN when a code is."""
     from . import pretrained
     from .checkpoints import load_generator
 
     if model:
         return load_generator(model)
+    if infogan:
+        return pretrained.load_pretrained_infogan(pretrained.INFOGAN_DIR)
     if conditional:
         return pretrained.load_pretrained_conditional(pretrained.CONDITIONAL_DIR)
     return pretrained.load_pretrained(pretrained.PRETRAINED_DIR)

@@ -113,6 +113,8 @@ class QualityReport:
         ]
         lines = [f"{'metric':40s} {'these':>8s} {'real':>8s}"]
         lines += [f"{name:40s} {a:8.3f} {b:8.3f}" for name, a, b in rows]
+        if "code_match" in self.extra:
+            lines.append(f"{'code matches digit (InfoGAN)':40s} {self.extra['code_match']:8.3f}")
         lines.append("digits: " + " ".join(f"{d}:{c}" for d, c in enumerate(self.histogram)))
         return "\n".join(lines)
 
@@ -170,35 +172,57 @@ def evaluate_generator(generator, classifier, reference: np.ndarray, n: int = 50
     """Draw ``n`` digits from N(0, I) latents (seeded) and evaluate them with :func:`evaluate_images`.
 
     A conditional generator is asked for every digit equally often (labels 0, 1, ..., 9, 0, ...).
+    An InfoGAN's codes are drawn from their prior, and ``extra["code_match"]`` says how often
+    the classifier's digit is the one its category code stands for (:func:`ganlib.infogan.code_digit_match`).
     """
-    return evaluate_images(classifier, _draw(generator, n, seed), reference, seed=seed)
+    images, codes = _draw(generator, n, seed)
+    report = evaluate_images(classifier, images, reference, seed=seed)
+    if codes is not None:
+        report.extra["code_match"] = _code_match(generator, codes, predict_proba(classifier, images))
+    return report
 
 
-def _draw(generator, n: int, seed: int) -> np.ndarray:
-    """n images from seeded N(0, I) latents; from a conditional generator, every digit equally often."""
+def _draw(generator, n: int, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """n images from seeded N(0, I) latents, and the InfoGAN category codes they were drawn with
+    (None for any other generator); from a conditional generator, every digit equally often."""
+    from . import infogan
     from .latent import sample_latent
-    from .models import cycling_labels, generate_images, latent_dim_of, num_classes_of
+    from .models import cycling_labels, generate_images, info_codes_of, latent_dim_of, num_classes_of
 
+    if info_codes_of(generator) is not None:
+        drawn = infogan.sample(generator, n, seed=seed)
+        return drawn.images, drawn.codes
     z = sample_latent(n, latent_dim_of(generator), seed=seed)
     num_classes = num_classes_of(generator)
-    return generate_images(generator, z, None if num_classes is None else cycling_labels(n, num_classes))
+    return generate_images(generator, z, None if num_classes is None else cycling_labels(n, num_classes)), None
+
+
+def _code_match(generator, codes: np.ndarray, probs: np.ndarray) -> float:
+    from .infogan import code_digit_match
+    from .models import info_codes_of
+
+    return code_digit_match(codes, probs.argmax(axis=1), info_codes_of(generator)[0],
+                            num_digits=probs.shape[1]).accuracy
 
 
 def quality_probe(classifier, reference: np.ndarray, n: int = 1000, seed: int = 0):
     """A callable ``generator -> dict`` for :func:`ganlib.training.train`'s ``quality`` hook.
 
     Evaluates the same ``n`` latent points each time, so the numbers over training
-    differ only because the generator changed.
+    differ only because the generator changed. For an InfoGAN it adds ``code_match``.
     """
     ref = _reference_stats(classifier, reference, n, seed)  # once: the real digits do not change
 
     def probe(generator) -> dict[str, float]:
-        images = _draw(generator, n, seed)
+        images, codes = _draw(generator, n, seed)
         probs = predict_proba(classifier, images)
         images_feats = features(classifier, images[:ref["n"]])
-        return {"score": classifier_score(probs), "coverage": coverage(probs),
-                "confident": confident_fraction(probs),
-                "frechet": frechet_distance(images_feats, ref["feats_a"]), "frechet_floor": ref["floor"]}
+        values = {"score": classifier_score(probs), "coverage": coverage(probs),
+                  "confident": confident_fraction(probs),
+                  "frechet": frechet_distance(images_feats, ref["feats_a"]), "frechet_floor": ref["floor"]}
+        if codes is not None:  # an InfoGAN: does its category code name the digit?
+            values["code_match"] = _code_match(generator, codes, probs)
+        return values
 
     return probe
 

@@ -41,6 +41,8 @@ def make_generator(cfg: DCGANConfig):
     """
     if cfg.conditional:
         return make_conditional_generator(cfg)
+    if cfg.infogan:
+        return make_infogan_generator(cfg)
     import keras
 
     with precision_policy(cfg.precision):
@@ -103,6 +105,8 @@ def make_discriminator(cfg: DCGANConfig):
     """
     if cfg.conditional:
         return make_conditional_discriminator(cfg)
+    if cfg.infogan:
+        return make_infogan_discriminator(cfg)
     import keras
 
     with precision_policy(cfg.precision):
@@ -288,6 +292,73 @@ def make_conditional_discriminator(cfg: DCGANConfig):
         return keras.Model([image, label], x, name="discriminator")
 
 
+def make_infogan_generator(cfg: DCGANConfig):
+    """Build an InfoGAN generator: [z (batch, latent_dim), code (batch,) int, continuous (batch, k)]
+    -> images (batch, 28, 28, 1) in [-1, 1].
+
+    The category code, 0 .. info_categories - 1, is one-hot coded and appended to z with the
+    continuous codes; after that come the plain generator's layers (same names). It is built
+    like the conditional generator, whose label it replaces: the difference is in training,
+    where nobody tells G what a code means (:mod:`ganlib.infogan`). With ``info_continuous`` 0
+    the continuous input has width 0.
+    """
+    import keras
+    from keras import layers
+
+    with precision_policy(cfg.precision):
+        z = keras.Input(shape=(cfg.latent_dim,), name="z")
+        code = keras.Input(shape=(), dtype="int32", name="code")
+        continuous = keras.Input(shape=(cfg.info_continuous,), name="continuous")
+        one_hot = layers.CategoryEncoding(cfg.info_categories, output_mode="one_hot", name="code_onehot")(code)
+        x = layers.Concatenate(name="z_and_codes")([z, one_hot, continuous])
+        for layer in generator_layers(cfg):
+            x = layer(x)
+        return keras.Model([z, code, continuous], x, name="generator")
+
+
+def make_infogan_discriminator(cfg: DCGANConfig):
+    """Build an InfoGAN discriminator with its Q head: images (batch, 28, 28, 1) ->
+    [logits (batch, 1), category logits (batch, K), means (batch, k), log-stds (batch, k)].
+
+    D's body is the ``infogan``/``compact`` discriminator's (same layer names, up to its
+    ``fc_1024`` features). From those features the logit is D's verdict, and the Q head, Dense
+    128 with BatchNorm and LeakyReLU, reads back the code G drew the image with: logits over
+    the K categories and a Gaussian (mean, log standard deviation) for each continuous code.
+    Q shares D's body, as in the paper, so it costs one small head, and D and Q are one Keras
+    model: one set of weights, one optimizer, one checkpoint.
+    """
+    import keras
+    from keras import layers
+
+    with precision_policy(cfg.precision):
+        image = keras.Input(shape=image_shape(cfg), name="image")
+        x = image
+        body = discriminator_layers(cfg)
+        for layer in body[:-1]:  # everything up to the logit
+            x = layer(x)
+        logit = body[-1](x)
+        q = layers.Dense(128, use_bias=False, kernel_initializer=paper_init(), name="q_fc_128")(x)
+        q = layers.BatchNormalization(name="q_fc_128_bn")(q)
+        q = layers.LeakyReLU(negative_slope=cfg.leaky_relu_slope, name="q_fc_128_act")(q)
+        # float32 outputs under mixed precision too, like the logit: the losses read them
+        heads = [layers.Dense(n, dtype="float32", kernel_initializer=paper_init(), name=name)(q)
+                 for n, name in ((cfg.info_categories, "q_category"), (cfg.info_continuous, "q_mean"),
+                                 (cfg.info_continuous, "q_log_std"))]
+        return keras.Model(image, [logit, *heads], name="discriminator")
+
+
+def is_infogan(model) -> bool:
+    """Whether ``model`` is an InfoGAN generator (inputs z, code, continuous) or discriminator (with Q)."""
+    return any(layer.name in ("code_onehot", "q_category") for layer in model.layers)
+
+
+def info_codes_of(generator) -> tuple[int, int] | None:
+    """(categories K, continuous codes k) of an InfoGAN generator, or None for any other one."""
+    if not is_infogan(generator):
+        return None
+    return int(generator.get_layer("code_onehot").num_tokens), int(generator.inputs[2].shape[-1])
+
+
 def latent_dim_of(generator) -> int:
     """The latent vector length a generator expects."""
     return int(generator.inputs[0].shape[-1])
@@ -295,8 +366,8 @@ def latent_dim_of(generator) -> int:
 
 def num_classes_of(generator) -> int | None:
     """The number of labels a conditional generator takes, or None for an unconditional one."""
-    if len(generator.inputs) < 2:
-        return None
+    if not any(layer.name == "label_onehot" for layer in generator.layers):
+        return None  # unconditional, or an InfoGAN, whose codes are not labels (info_codes_of)
     return int(generator.get_layer("label_onehot").num_tokens)
 
 
@@ -354,6 +425,9 @@ def generate_images(generator, z, labels=None, batch_size: int = 500) -> np.ndar
             f"latent vectors must have shape (n, {expected}) for this generator, got {z.shape}; "
             f"draw them with ganlib.sample_latent(n, {expected})"
         )
+    if is_infogan(generator):
+        raise ValueError("this is an InfoGAN generator, which also takes codes: use "
+                         "ganlib.infogan.generate(generator, z, codes, continuous)")
     num_classes = num_classes_of(generator)
     if num_classes is None and labels is not None:
         raise ValueError("labels were given to an unconditional generator, which cannot take them; "

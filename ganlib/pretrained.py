@@ -55,6 +55,8 @@ CONDITIONAL_DIR = PRETRAINED_DIR / "conditional"
 #: kept for comparison (notebooks 02 and 07), without its discriminator and GIF.
 LECTURE_DIR = PRETRAINED_DIR / "lecture"
 ISING_DIR = PRETRAINED_DIR / "ising"
+#: The shipped InfoGAN of notebook 09 (issue 16): its generator takes [z, code, continuous].
+INFOGAN_DIR = PRETRAINED_DIR / "infogan"
 
 
 def sha256(path: str | Path) -> str:
@@ -129,6 +131,25 @@ def load_pretrained_conditional(directory: str | Path = CONDITIONAL_DIR):
     if num_classes_of(generator) is None:
         raise CheckpointError(f"{directory} holds an unconditional model, not a conditional one; "
                               f"{RESTORE_HINT}")
+    return generator
+
+
+def load_pretrained_infogan(directory: str | Path = INFOGAN_DIR):
+    """The shipped InfoGAN generator (notebook 09), hash-checked and ready for inference.
+
+    It takes ``[z, code, continuous]``: draw with :func:`ganlib.infogan.sample` or
+    :func:`ganlib.infogan.generate`. Raises CheckpointError, with the way to restore it, when
+    the folder, a file or a hash is missing or wrong, or when the folder holds another kind of model.
+    """
+    from .models import info_codes_of
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"no shipped InfoGAN: {directory} does not exist; {RESTORE_HINT}")
+    verify([CONFIG_FILE, GENERATOR_WEIGHTS], directory)
+    generator = load_generator(directory)
+    if info_codes_of(generator) is None:
+        raise CheckpointError(f"{directory} holds a model without InfoGAN codes; {RESTORE_HINT}")
     return generator
 
 

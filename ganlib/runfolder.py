@@ -10,6 +10,7 @@ A run folder holds::
     config.json                 the DCGANConfig of the run
     checkpoints/                both networks, both optimizers, epoch and step counters, noise generator
     losses.csv                  one row per step: step, epoch, gen_loss, disc_loss, d_real, d_fake
+                                (an InfoGAN's also info_loss, info_category, info_continuous)
     quality.csv                 with a quality hook: its values every K epochs
     samples/epoch_NNN.png       the same latent points, drawn after every epoch
     training.gif                those samples as an animation
@@ -41,6 +42,8 @@ DISCRIMINATOR_WEIGHTS = "discriminator.weights.h5"
 HISTORY_FILE = "losses.csv"
 ISING_FILE = "ising.json"
 HISTORY_COLUMNS = ("step", "epoch", "gen_loss", "disc_loss", "d_real", "d_fake")
+#: An InfoGAN's losses.csv adds the information loss and its two parts (ganlib.training.information_terms).
+INFO_COLUMNS = ("info_loss", "info_category", "info_continuous")
 QUALITY_FILE = "quality.csv"
 SAMPLES_SUBDIR = "samples"
 GIF_FILE = "training.gif"
@@ -50,6 +53,12 @@ FINAL_GRID = "final_grid.png"
 
 #: Columns of every table here that hold counters rather than measurements.
 _COUNTERS = ("step", "epoch")
+
+
+def history_columns(cfg) -> tuple[str, ...]:
+    """The columns of a run's losses.csv: :data:`HISTORY_COLUMNS`, and for an InfoGAN
+    (``cfg.info_categories``) :data:`INFO_COLUMNS` after them."""
+    return HISTORY_COLUMNS + (INFO_COLUMNS if getattr(cfg, "info_categories", 0) else ())
 
 
 def sample_grid_name(epoch: int) -> str:

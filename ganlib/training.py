@@ -16,6 +16,10 @@ A conditional GAN (``cfg.conditional``) trains the same way on (image, label)
 pairs: D sees each real image with its own label, and each fake with the random
 digit G was asked to draw.
 
+An InfoGAN (``cfg.info_categories``, notebook 09) draws a code with the noise for each
+fake; D's Q head reads it back from the fake, and the information loss joins both
+objectives (:func:`information_terms`).
+
 Several devices (``train(..., strategy=tf.distribute.MirroredStrategy())``): every
 variable is created in the strategy's scope, one copy per replica; each step draws the
 noise of the global batch once, every replica updates from its slice of the images and
@@ -40,12 +44,12 @@ from . import checkpoints as ckpt
 from .config import STRATEGIES, DCGANConfig
 from .data import make_dataset
 from .latent import sample_latent
-from .losses import GENERATOR_LOSSES, minimax_discriminator_loss, r1_penalty
+from .losses import GENERATOR_LOSSES, information_loss, minimax_discriminator_loss, r1_penalty
 from .models import (check_labels, cycling_labels, generate_images, make_discriminator, make_generator,
                      synchronize_batch_norm)
 from .plotting import save_gif, save_grid
 from .runfolder import (CHECKPOINT_SUBDIR, CONFIG_FILE, DISCRIMINATOR_WEIGHTS, GENERATOR_WEIGHTS, GIF_FILE,
-                        HISTORY_COLUMNS, HISTORY_FILE, QUALITY_FILE, SAMPLES_SUBDIR, append_rows, read_history,
+                        HISTORY_FILE, history_columns, QUALITY_FILE, SAMPLES_SUBDIR, append_rows, read_history,
                         sample_grid_name, sample_grids, truncate_rows, write_gif_epochs)
 from .runtime import set_seed
 
@@ -170,10 +174,12 @@ def make_train_step(state: GANState):
 
     Draw noise, generate, let D score real and fake, two losses, two updates. Returns
     ``gen_loss``, ``disc_loss``, ``d_real`` and ``d_fake`` (D's mean probability for each
-    batch; both 1/2 at the ideal equilibrium), and with R1 ``r1_penalty``, which is added
-    to D's objective (``disc_loss`` stays the plain BCE). The variations are the helpers
-    below: conditional inputs, the R1 penalty, the weight-averaged generator, and several
-    devices (``state.strategy``), where ``update_networks`` runs on each replica's slice.
+    batch; both 1/2 at the ideal equilibrium), with R1 ``r1_penalty``, which is added
+    to D's objective (``disc_loss`` stays the plain BCE), and for an InfoGAN ``info_loss``,
+    ``info_category`` and ``info_continuous``, added to both objectives. The variations are
+    the helpers below: conditional inputs, InfoGAN codes, the R1 penalty, the weight-averaged
+    generator, and several devices (``state.strategy``), where ``update_networks`` runs on each
+    replica's slice.
     """
     cfg = state.cfg
     generator, discriminator = state.generator, state.discriminator
@@ -184,25 +190,28 @@ def make_train_step(state: GANState):
         # the fake batch matches the real batch, whatever its size (erratum 5)
         noise = state.noise.normal([tf.shape(images)[0], cfg.latent_dim])
         fake_labels = draw_fake_labels(state, images, labels)  # None unless conditional
+        fake_codes = draw_fake_codes(state, images)  # None unless InfoGAN
         # one device: the whole batch; several: each replica its slice (on_each_replica)
-        values = on_each_replica(state.strategy, update_networks, images, labels, noise, fake_labels)
+        values = on_each_replica(state.strategy, update_networks, images, labels, noise, fake_labels, fake_codes)
         if state.ema_generator is not None:
             update_weight_average(state.ema_generator, generator, cfg.ema_decay, state.step)
         state.step.assign_add(1)
         return values
 
     # generate, score, two losses, two updates: of the whole batch, or of one replica's slice
-    def update_networks(images, labels, noise, fake_labels):
+    def update_networks(images, labels, noise, fake_labels, fake_codes):
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            fakes = generator(with_labels(noise, fake_labels), training=True)
+            fakes = generator(generator_input(noise, fake_labels, fake_codes), training=True)
             real_logits, penalty = score_real(discriminator, images, labels, cfg.r1_gamma)
-            fake_logits = discriminator(with_labels(fakes, fake_labels), training=True)
+            fake_logits, q_fake = split_q(discriminator(with_labels(fakes, fake_labels), training=True))
             gen_loss = gen_loss_fn(fake_logits)
             disc_loss = minimax_discriminator_loss(real_logits, fake_logits, cfg.label_smoothing)
-            disc_objective = disc_loss if penalty is None else disc_loss + penalty
+            info = information_terms(cfg, fake_codes, q_fake)  # None unless InfoGAN
+            gen_objective = gen_loss if info is None else gen_loss + info["info_loss"]
+            disc_objective = sum_of(disc_loss, penalty, None if info is None else info["info_loss"])
             # only mixed_float16 scales the losses (make_optimizer), and only several replicas
             # take their share (replica_share); otherwise these are the losses
-            gen_scaled = state.gen_optimizer.scale_loss(replica_share(gen_loss))
+            gen_scaled = state.gen_optimizer.scale_loss(replica_share(gen_objective))
             disc_scaled = state.disc_optimizer.scale_loss(replica_share(disc_objective))
         gen_grads = gen_tape.gradient(gen_scaled, generator.trainable_variables)
         disc_grads = disc_tape.gradient(disc_scaled, discriminator.trainable_variables)
@@ -213,15 +222,18 @@ def make_train_step(state: GANState):
                   "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits))}
         if penalty is not None:
             values["r1_penalty"] = penalty
+        if info is not None:
+            values.update(info)
         return values
 
     return train_step
 
 
-def on_each_replica(strategy, update, images, labels, noise, fake_labels) -> dict:
-    """Call ``update(images, labels, noise, fake_labels) -> dict of scalars`` on the whole batch
-    (``strategy`` None: one device), or on every replica of a tf.distribute ``strategy``, each
-    with its own slice of the four (:func:`replica_slice`); then the mean of the replicas' values.
+def on_each_replica(strategy, update, *batch) -> dict:
+    """Call ``update(*batch) -> dict of scalars`` on the whole batch (``strategy`` None: one
+    device), or on every replica of a tf.distribute ``strategy``, each with its own slice of
+    every tensor in ``batch`` (images, labels, noise, fake labels, fake codes; :func:`replica_slice`);
+    then the mean of the replicas' values.
 
     The noise was drawn once for the global batch, from the run's generator, and splits with
     the images: N replicas get the draws one device would get, and a checkpoint's generator
@@ -230,12 +242,12 @@ def on_each_replica(strategy, update, images, labels, noise, fake_labels) -> dic
     the replicas' batch means is the global batch's mean.
     """
     if strategy is None:
-        return update(images, labels, noise, fake_labels)
+        return update(*batch)
 
-    def update_slice(*batch):
-        return update(*(None if x is None else replica_slice(x) for x in batch))
+    def update_slice(*parts):
+        return update(*(None if x is None else tf.nest.map_structure(replica_slice, x) for x in parts))
 
-    values = strategy.run(update_slice, args=(images, labels, noise, fake_labels))
+    values = strategy.run(update_slice, args=batch)
     return {name: strategy.reduce(tf.distribute.ReduceOp.MEAN, value, axis=None)
             for name, value in values.items()}
 
@@ -278,9 +290,57 @@ def draw_fake_labels(state: GANState, images, labels):
     return state.noise.uniform([tf.shape(images)[0]], 0, cfg.num_classes, dtype=tf.int32)
 
 
+def draw_fake_codes(state: GANState, images):
+    """An InfoGAN's codes for this step's fakes: (categories int32 (batch,), continuous float32
+    (batch, k)), drawn after the noise (and from the same generator): uniform over the K
+    categories and uniform in [-1, 1]. None when the run is not an InfoGAN."""
+    cfg = state.cfg
+    if not cfg.infogan:
+        return None
+    batch = tf.shape(images)[0]
+    codes = state.noise.uniform([batch], 0, cfg.info_categories, dtype=tf.int32)
+    return codes, state.noise.uniform([batch, cfg.info_continuous], -1.0, 1.0)
+
+
 def with_labels(x, labels):
     """A network's input: ``x`` alone, or ``[x, labels]`` for a conditional network."""
     return x if labels is None else [x, labels]
+
+
+def generator_input(noise, fake_labels, fake_codes):
+    """G's input: the noise, with the labels of a conditional G or the codes of an InfoGAN's."""
+    if fake_codes is not None:
+        return [noise, *fake_codes]
+    return with_labels(noise, fake_labels)
+
+
+def split_q(outputs):
+    """D's logits (batch, 1) and, from an InfoGAN's discriminator, Q's outputs (category logits,
+    means, log-stds); Q's part is None for any other discriminator."""
+    if isinstance(outputs, (list, tuple)):
+        return outputs[0], tuple(outputs[1:])
+    return outputs, None
+
+
+def information_terms(cfg: DCGANConfig, fake_codes, q_outputs) -> dict | None:
+    """InfoGAN's information loss on the fakes (:func:`ganlib.losses.information_loss`): how badly
+    Q reads back the codes the fakes were drawn with. ``info_loss`` = lambda (cat_nll +
+    w * cont_nll) with lambda = ``cfg.info_weight`` and w = ``cfg.info_continuous_weight``, and its
+    two parts unweighted, for losses.csv. None when the run is not an InfoGAN."""
+    if fake_codes is None:
+        return None
+    codes, continuous = fake_codes
+    category_logits, mean, log_std = q_outputs
+    total, category_nll, continuous_nll = information_loss(
+        codes, category_logits, continuous if cfg.info_continuous else None, mean, log_std,
+        category_weight=cfg.info_weight, continuous_weight=cfg.info_weight * cfg.info_continuous_weight)
+    return {"info_loss": total, "info_category": category_nll, "info_continuous": continuous_nll}
+
+
+def sum_of(*terms):
+    """The sum of the terms that are not None (an objective and its optional penalties)."""
+    present = [t for t in terms if t is not None]
+    return present[0] if len(present) == 1 else tf.add_n(present)
 
 
 def score_real(discriminator, images, labels, r1_gamma: float):
@@ -294,7 +354,8 @@ def score_real(discriminator, images, labels, r1_gamma: float):
     """
     with tf.GradientTape(watch_accessed_variables=False) as input_tape:
         input_tape.watch(images)
-        logits = discriminator(with_labels(images, labels), training=True)
+        # an InfoGAN's D also returns Q's reading of the real image, which no loss uses
+        logits, _ = split_q(discriminator(with_labels(images, labels), training=True))
     if r1_gamma == 0:
         return logits, None
     # the gradient of the logits (batch, 1) is that of their sum: row i is grad D(x_i)
@@ -334,6 +395,18 @@ class TrainResult:
 def fixed_latent(cfg: DCGANConfig) -> np.ndarray:
     """The latent points of the per-epoch sample grid: the same for every epoch."""
     return sample_latent(cfg.sample_grid_size, cfg.latent_dim, seed=cfg.seed)
+
+
+def draw_sample_grid(cfg: DCGANConfig, generator) -> tuple[np.ndarray, int | None]:
+    """The per-epoch grid's images and its number of columns (None: square): the same points
+    every epoch. A conditional run has a column per digit, an InfoGAN a row per category
+    (:func:`ganlib.infogan.grid_codes`)."""
+    if cfg.infogan:
+        from . import infogan
+
+        return infogan.generate(generator, *infogan.grid_codes(cfg)), infogan.grid_columns(cfg)
+    columns = min(cfg.num_classes, cfg.sample_grid_size) if cfg.conditional else None
+    return generate_images(generator, fixed_latent(cfg), fixed_labels(cfg)), columns
 
 
 def fixed_labels(cfg: DCGANConfig) -> np.ndarray | None:
@@ -441,7 +514,7 @@ def _train_epoch(train_step, state: GANState, images, labels, epoch: int, steps_
     if verbose == 1:
         print(f"Epoch {epoch + 1}/{total_epochs}")
     bar = keras.utils.Progbar(steps_per_epoch, verbose=1 if verbose == 1 else 0,
-                              stateful_metrics=list(HISTORY_COLUMNS[2:]))
+                              stateful_metrics=list(history_columns(state.cfg)[2:]))
     done = int(state.step) - epoch * steps_per_epoch
     if not 0 < done < steps_per_epoch:
         done = 0
@@ -464,9 +537,8 @@ def end_of_epoch(state: GANState, log: "_RunLog", epoch: int, quality=None, qual
     losses, and save a checkpoint every ``cfg.checkpoint_every`` epochs."""
     cfg = state.cfg
     state.epoch.assign(epoch)
-    grid_columns = min(cfg.num_classes, cfg.sample_grid_size) if cfg.conditional else None
-    save_grid(generate_images(state.sampler, fixed_latent(cfg), fixed_labels(cfg)),
-              log.out / SAMPLES_SUBDIR / sample_grid_name(epoch), ncols=grid_columns)
+    images, columns = draw_sample_grid(cfg, state.sampler)
+    save_grid(images, log.out / SAMPLES_SUBDIR / sample_grid_name(epoch), ncols=columns)
     if quality is not None and epoch % quality_every == 0:
         measured = quality(state.sampler)
         append_rows(log.out / QUALITY_FILE, ["step", "epoch", *measured],
@@ -485,6 +557,7 @@ class _RunLog:
         with strategy_scope(state.strategy):
             self.checkpoint = state.checkpoint()
         self.manager = tf.train.CheckpointManager(self.checkpoint, str(out / CHECKPOINT_SUBDIR), max_to_keep=2)
+        self.columns = history_columns(state.cfg)
         self.rows: list[tuple] = []
         self.last: dict[str, float] = {}
         self.saved_step = -1
@@ -503,7 +576,7 @@ class _RunLog:
         return max_steps is not None and int(self.state.step) >= max_steps
 
     def record(self, epoch: int, values: dict[str, float]) -> None:
-        self.rows.append((int(self.state.step), epoch, *(values[k] for k in HISTORY_COLUMNS[2:])))
+        self.rows.append((int(self.state.step), epoch, *(values[k] for k in self.columns[2:])))
         self.last = values
 
     def last_losses(self) -> str:
@@ -511,7 +584,7 @@ class _RunLog:
         return f"gen_loss {self.last['gen_loss']:.3f}, disc_loss {self.last['disc_loss']:.3f}"
 
     def write_losses(self) -> None:
-        append_rows(self.out / HISTORY_FILE, HISTORY_COLUMNS, self.rows)
+        append_rows(self.out / HISTORY_FILE, self.columns, self.rows)
         self.rows = []
 
     def save(self) -> None:

@@ -1,5 +1,6 @@
 import dataclasses
 import json
+import re
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_config_is_frozen_and_varied_with_replace():
 
 
 def test_unknown_preset_names_the_known_ones():
-    with pytest.raises(ValueError, match="compact, conditional, dcgan, dcgan_r1, fast, ising, lecture"):
+    with pytest.raises(ValueError, match="compact, conditional, dcgan, dcgan_r1, fast, infogan, ising, lecture"):
         get_preset("slow")
 
 
@@ -109,3 +110,28 @@ def test_ising_preset_is_the_dcgan_recipe_on_16x16_spins_with_12_temperatures():
     assert cfg == dataclasses.replace(PRESETS["dcgan"], conditional=True, num_classes=12, image_size=16,
                                       latent_dim=64, gen_filters=128, epochs=40, sample_grid_size=24)
     assert cfg.ema_decay == 0  # averaged weights drew too ordered configurations (config.py)
+
+
+def test_infogan_preset_is_compact_with_the_papers_codes():
+    cfg, compact = get_preset("infogan"), get_preset("compact")
+    assert cfg.infogan and not compact.infogan
+    assert (cfg.latent_dim, cfg.info_categories, cfg.info_continuous) == (62, 10, 2)
+    assert (cfg.info_weight, cfg.info_continuous_weight) == (1.0, 0.1)
+    assert cfg.input_dim == 74 and compact.input_dim == compact.latent_dim
+    assert dataclasses.replace(cfg, latent_dim=100, info_categories=0, info_continuous=0,
+                               sample_grid_size=16, epochs=100) == compact
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"info_categories": 1}, "info_categories must be 0 (a plain GAN) or at least 2"),
+    ({"info_categories": -2}, "info_categories must be an integer >= 0"),
+    ({"info_categories": 10, "info_continuous": 2.5}, "info_continuous must be an integer >= 0"),
+    ({"info_continuous": 2}, "info_continuous needs a categorical code too"),
+    ({"info_weight": -1.0}, "info_weight must be a number >= 0"),
+    ({"info_categories": 10, "architecture": "lecture"}, "set architecture='compact'"),
+    ({"info_categories": 10, "conditional": True}, "cannot also be conditional"),
+])
+def test_bad_infogan_settings_name_the_field_and_the_fix(changes, message):
+    base = {"architecture": "compact"} if "architecture" not in changes else {}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DCGANConfig(**{**base, **changes})

@@ -260,3 +260,37 @@ def test_train_on_an_ising_data_set_then_sample_spins(tmp_path):
     assert "flipped with probability 1/2" in drawn.stdout
     other = run("sample", "--from", out, "--temperature", "2.0", "--n", "5", "--out", tmp_path / "h.npy")
     assert other.returncode == 2 and "not trained at T = 2; choose one of its temperatures: 1.5, 3.5" in other.stderr
+
+
+def test_train_an_infogan_then_sample_with_fixed_and_drawn_codes(tmp_path):
+    out = tmp_path / "info"
+    trained = run("train", "--preset", "infogan", "--data", "embedded", "--max-steps", "3", "--out", out)
+    assert trained.returncode == 0, trained.stderr
+    header = (out / "losses.csv").read_text().splitlines()[0]
+    assert header.endswith("info_loss,info_category,info_continuous")
+
+    drawn = run("sample", "--n", "6", "--seed", "1", "--out", tmp_path / "drawn.npy", "--from", out)
+    fixed = run("sample", "--n", "6", "--seed", "1", "--code", "3", "--continuous", "0.5,-1",
+                "--out", tmp_path / "fixed.npy", "--from", out)
+    assert drawn.returncode == 0 and fixed.returncode == 0, drawn.stderr + fixed.stderr
+    assert "with code 3 and continuous 0.5,-1" in fixed.stdout
+    a, b = np.load(tmp_path / "drawn.npy"), np.load(tmp_path / "fixed.npy")
+    assert a.shape == b.shape == (6, 28, 28, 1) and not np.allclose(a, b)
+
+    for args, message in (
+            (["--code", "10"], "--code must be a category from 0 to 9, got 10"),
+            (["--code", "-1"], "--code must be a category from 0 to 9, got -1"),
+            (["--continuous", "0.5"], "--continuous needs 2 numbers, one per continuous code of this model, got 1"),
+            (["--continuous", "up,down"], "--continuous needs 2 comma-separated numbers"),
+            (["--continuous", "inf,0"], "--continuous values must be finite numbers"),
+            (["--code", "1", "--digit", "1"], "--code and --continuous are an InfoGAN's")):
+        bad = run("sample", "--n", "2", "--out", tmp_path / "x.npy", "--from", out, *args)
+        lines = bad.stderr.strip().splitlines()
+        assert bad.returncode == 2 and len(lines) == 1 and message in lines[0], bad.stderr
+
+
+def test_codes_for_a_model_without_them_are_refused(tmp_path):
+    from ganlib.pretrained import PRETRAINED_DIR
+
+    bad = run("sample", "--n", "2", "--code", "1", "--out", tmp_path / "x.npy", "--from", PRETRAINED_DIR)
+    assert bad.returncode == 2 and "need an InfoGAN (train --preset infogan)" in bad.stderr

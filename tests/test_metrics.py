@@ -149,3 +149,18 @@ def test_conditional_report_asks_each_digit_n_per_digit_times(classifier_and_ref
     assert report.score == pytest.approx(expected.score, rel=1e-6)
     with pytest.raises(ValueError, match="conditional generator"):
         metrics.conditional_report(make_generator(DCGANConfig(latent_dim=8, gen_filters=8)), classifier)
+
+
+def test_an_infogans_probe_and_evaluation_add_the_same_code_match(classifier_and_reference):
+    from ganlib.config import DCGANConfig
+    from ganlib.models import make_generator
+
+    classifier, reference = classifier_and_reference
+    generator = make_generator(DCGANConfig(latent_dim=8, architecture="compact", info_categories=10,
+                                           info_continuous=2))
+    values = metrics.quality_probe(classifier, reference, n=200, seed=3)(generator)
+    report = metrics.evaluate_generator(generator, classifier, reference, n=200, seed=3)
+    assert values["code_match"] == pytest.approx(report.extra["code_match"])
+    # an untrained G draws the same blur for every code: the best naming matches one code's share
+    assert 0 < values["code_match"] <= 0.2
+    assert "code matches digit (InfoGAN)" in report.table()

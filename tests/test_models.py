@@ -186,3 +186,27 @@ def test_unknown_architecture_names_the_known_ones():
 
     with pytest.raises(ValueError, match="architecture must be one of lecture, infogan, compact, got 'resnet'"):
         DCGANConfig(architecture="resnet")
+
+
+def test_an_infogan_takes_codes_and_its_d_carries_the_q_head():
+    from ganlib.models import (info_codes_of, is_infogan, latent_dim_of, make_discriminator, make_generator,
+                               num_classes_of)
+
+    cfg = get_preset("infogan")
+    generator, discriminator = make_generator(cfg), make_discriminator(cfg)
+    assert [t.name for t in generator.inputs] == ["z", "code", "continuous"]
+    assert info_codes_of(generator) == (10, 2) and latent_dim_of(generator) == 62
+    assert num_classes_of(generator) is None  # its codes are not labels
+    assert is_infogan(discriminator) and not is_infogan(make_generator(get_preset("compact")))
+    assert [tuple(o.shape) for o in discriminator.outputs] == [(None, 1), (None, 10), (None, 2), (None, 2)]
+    bn = lambda channels: 4 * channels  # noqa: E731
+    # the compact G, whose first Dense layer now reads 62 noise values + 10 one-hot + 2 continuous
+    expected_g = (74 * 128 + bn(128) + 128 * 7 * 7 * 128 + bn(7 * 7 * 128)
+                  + 4 * 4 * 128 * 64 + bn(64) + 4 * 4 * 64 * 1 + 1)
+    q_head = 1024 * 128 + bn(128) + (128 * 10 + 10) + 2 * (128 * 2 + 2)
+    plain_d = make_discriminator(get_preset("compact")).count_params()
+    assert generator.count_params() == expected_g == 970_241
+    assert discriminator.count_params() == plain_d + q_head == 6_693_711
+    # D's body keeps the plain D's layer names, so its layers are the same weights
+    assert {layer.name for layer in make_discriminator(get_preset("compact")).layers} <= \
+        {layer.name for layer in discriminator.layers}

@@ -337,3 +337,48 @@ def test_the_infogan_architecture_trains_and_resumes_exactly(tiny_cfg, small_ima
     # a resume that lost or repeated a step would be off by whole steps.
     for a, b in zip(_weights(straight.state.sampler), _weights(rest.state.sampler)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=0.1 * cfg.gen_learning_rate)
+
+
+def _info_cfg(tiny_cfg):
+    return replace(tiny_cfg, architecture="compact", leaky_relu_slope=0.1, dropout=0.0, ema_decay=0.9,
+                   info_categories=4, info_continuous=2, sample_grid_size=8)
+
+
+def test_an_infogan_logs_its_information_terms_and_resumes_exactly(tiny_cfg, small_images, tmp_path):
+    from PIL import Image
+
+    from ganlib.runfolder import INFO_COLUMNS
+
+    cfg = _info_cfg(tiny_cfg)
+    straight = train(cfg, small_images, tmp_path / "straight", verbose=0)
+    part = train(cfg, small_images, tmp_path / "r", max_steps=4, verbose=0)
+    rest = train(cfg, small_images, tmp_path / "r", resume=True, verbose=0)
+    assert part.steps == 4 and rest.steps == 6
+    history = read_history(tmp_path / "r")
+    assert set(INFO_COLUMNS) <= set(history)
+    # a Q that knows nothing has cross-entropy log 4 for 4 categories
+    assert np.all(np.abs(history["info_category"][:1] - np.log(4)) < 0.5)
+    np.testing.assert_allclose(history["info_loss"],
+                               history["info_category"] + 0.1 * history["info_continuous"], rtol=1e-4)
+    for column in ("gen_loss", "info_loss"):
+        np.testing.assert_allclose(history[column], read_history(tmp_path / "straight")[column], rtol=1e-4)
+    for a, b in zip(_weights(straight.state.discriminator), _weights(rest.state.discriminator)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=0.1 * cfg.disc_learning_rate)
+    # one grid row per category: 4 rows of 2
+    with Image.open(tmp_path / "r" / "samples" / "epoch_002.png") as grid:
+        assert grid.size[1] > grid.size[0]
+
+
+def test_at_information_weight_0_nothing_trains_q(tiny_cfg, small_images):
+    state = build_gan(replace(_info_cfg(tiny_cfg), info_weight=0.0))
+    q_weights = [w for layer in state.discriminator.layers if layer.name.startswith("q_")
+                 for w in layer.trainable_weights]
+    assert len(q_weights) == 9  # Dense kernel, BatchNorm gamma and beta, three heads' kernels and biases
+    before = [np.asarray(w).copy() for w in q_weights]
+    body_before = _weights(state.discriminator)
+    values = make_train_step(state)(small_images[:16])
+    # the term is measured but weighs nothing: Adam moves no weight whose gradient is 0
+    assert float(values["info_loss"]) == 0.0 and float(values["info_category"]) > 0
+    for w, b in zip(q_weights, before):
+        np.testing.assert_array_equal(np.asarray(w), b)
+    assert any(not np.allclose(a, b) for a, b in zip(_weights(state.discriminator), body_before))
