@@ -56,7 +56,7 @@ _EXPORTS = {
     "explore": ["LatentPool", "latent_pool", "find_digit_latents", "most_confident", "sweep_images",
                 "attribute_direction", "ink", "paired_bootstrap", "digit_rows", "digit_row_inputs"],
     "widgets": ["latent_explorer", "interpolation_explorer", "conditional_explorer", "explorer_png",
-                "interpolation_png", "conditional_png"],
+                "interpolation_png", "conditional_png", "code_explorer", "code_png"],
     "infogan": [],  # InfoGAN's codes (notebook 09): ganlib.infogan.sample(...), code_digit_match(...)
     "pretrained": ["load_pretrained", "load_pretrained_conditional", "load_pretrained_ising",
                    "load_pretrained_infogan", "load_classifier",

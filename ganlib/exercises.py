@@ -1721,3 +1721,43 @@ def _wrap_bonds(wrap, inner, generator, temperatures, temperature, n, seed):
     if problems:
         raise Problem("; ".join(problems))
     return None
+
+
+@exercise("09.1", ask="H(c) of the uniform 10-way code in nats, and the lower bound H(c) - CE on I(c; x) at the "
+                      "live run's last step (two numbers)")
+def _information_bound(entropy, bound, categories, history):
+    entropy, bound = number(entropy, "the entropy"), number(bound, "the bound")
+    truth = math.log(int(categories))
+    last = float(np.asarray(history["info_category"])[-1])
+    problems = []
+    if not close(entropy, truth, rel=1e-3):
+        problems.append("the entropy is off: every one of the categories is equally likely; in nats use the "
+                        "natural logarithm")
+    if not close(bound, truth - last, rel=0, abs_=1e-3):
+        problems.append("the bound is off: subtract the live run's cross-entropy of the category at its last "
+                        "step (the info_category column of its losses) from H(c)")
+    if problems:
+        raise Problem("; ".join(problems))
+    return None
+
+
+@exercise("09.2", ask="the share of samples that agree with their code's commonest digit (a number), and how "
+                      "many codes share their commonest digit with another code (a whole number)")
+def _purity(purity, sharing, match):
+    purity, sharing = number(purity, "the share"), integer(sharing, "the number of codes")
+    matrix = np.asarray(match.matrix)
+    commonest = matrix.argmax(axis=1)
+    truth = float(matrix.max(axis=1).sum() / matrix.sum())
+    shared = int(sum(np.sum(commonest == d) for d in set(commonest.tolist()) if np.sum(commonest == d) > 1))
+    problems = []
+    if not close(purity, truth, rel=0, abs_=1e-3):
+        problems.append("the share is off: for each code (a row of the matrix) take its largest count, add "
+                        "them up, and divide by all samples")
+    if sharing != shared:
+        problems.append("the count is off: find each row's commonest digit and count the codes whose digit "
+                        "appears in more than one row")
+    if problems:
+        raise Problem("; ".join(problems))
+    if purity < match.accuracy - 1e-9:
+        raise Problem("the share cannot be below the one-to-one match: each code may keep its own best digit")
+    return None

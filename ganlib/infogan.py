@@ -206,3 +206,32 @@ def q_readback(discriminator, images, batch_size: int = 500, training: bool = Fa
     category = np.concatenate([np.argmax(np.asarray(p[1]), axis=1) for p in parts])
     means = np.concatenate([np.asarray(p[2]) for p in parts])
     return category.astype(np.int32), means.astype(np.float32)
+
+
+def generate_mixed(generator, z, category_weights, continuous=None, batch_size: int = 500) -> np.ndarray:
+    """Run an InfoGAN generator on a *blend* of categories: row i's one-hot code is replaced by
+    ``category_weights[i]`` (n, K), e.g. (1 - t) e_a + t e_b to walk from category a to b.
+
+    G never saw such codes in training (its categories are one-hot); what it draws between two
+    of them is what notebook 09's interpolation shows. A one-hot row gives exactly
+    :func:`generate`'s image.
+    """
+    import keras
+
+    categories, k = _codes_of(generator)
+    z = np.asarray(z, np.float32)
+    weights = np.asarray(category_weights, np.float32)
+    if weights.shape != (len(z), categories):
+        raise ValueError(f"category_weights must have shape ({len(z)}, {categories}), one row of "
+                         f"{categories} weights per noise vector, got {weights.shape}")
+    continuous = check_continuous(continuous, len(z), k)
+    after = getattr(generator, "_ganlib_after_codes", None)
+    if after is None:  # G's layers after the concatenation of z and the codes, as a model of its own
+        names = [layer.name for layer in generator.layers]
+        x = inputs = keras.Input(shape=(z.shape[1] + categories + k,))
+        for layer in generator.layers[names.index("z_and_codes") + 1:]:
+            x = layer(x)
+        after = generator._ganlib_after_codes = keras.Model(inputs, x)
+    full = np.concatenate([z, weights, continuous], axis=1)
+    parts = [np.asarray(after(full[i:i + batch_size], training=False)) for i in range(0, len(full), batch_size)]
+    return np.concatenate(parts).astype(np.float32)

@@ -202,7 +202,7 @@ def gif_frames(frames: list, max_frames: int) -> list:
 
 
 def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int = 64, grid_seed: int = 0,
-         max_frames: int = 100, with_discriminator: bool = True) -> list[str]:
+         max_frames: int = 100, with_discriminator: bool = True, losses_every: int = 1) -> list[str]:
     """Copy a training run's model into ``target`` as the shipped model and record hashes.
 
     Writes ``config.json``, ``generator.weights.h5`` and ``discriminator.weights.h5``
@@ -212,8 +212,9 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
     ``training.gif`` of the per-epoch grids (every k-th epoch, ending with the last, when
     there are more than ``max_frames``; none with ``max_frames=0``) with
     ``training_gif_epochs.json``, the epoch of each frame, and ``final_grid.png`` of ``grid_n`` samples
-    from latent seed ``grid_seed``; then rewrites ``SHA256SUMS`` for every file in ``target``.
-    Returns the names written.
+    from latent seed ``grid_seed`` (an InfoGAN's: its per-epoch grid, one row per category); then
+    rewrites ``SHA256SUMS`` for every file in ``target``. ``losses_every=k`` keeps every k-th step
+    of ``losses.csv`` (and the last), to keep a long run's table small. Returns the names written.
     """
     import shutil
 
@@ -243,7 +244,10 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
         d.save_weights(str(target / DISCRIMINATOR_WEIGHTS))
         names.append(DISCRIMINATOR_WEIGHTS)
     if (run_dir / HISTORY_FILE).is_file():
-        shutil.copyfile(run_dir / HISTORY_FILE, target / HISTORY_FILE)
+        lines = (run_dir / HISTORY_FILE).read_text().splitlines(keepends=True)
+        rows = lines[1:]
+        kept = [row for i, row in enumerate(rows) if (i + 1) % losses_every == 0 or i == len(rows) - 1]
+        (target / HISTORY_FILE).write_text("".join(lines[:1] + kept))
         names.append(HISTORY_FILE)
     if (run_dir / ISING_FILE).is_file():  # a spin model: the temperature of each label
         shutil.copyfile(run_dir / ISING_FILE, target / ISING_FILE)
@@ -257,10 +261,16 @@ def ship(run_dir: str | Path, target: str | Path = PRETRAINED_DIR, grid_n: int =
         save_gif(kept, target / GIF_FILE, duration_ms=80)
         write_gif_epochs(target, kept)
         names += [GIF_FILE, GIF_EPOCHS_FILE]
-    z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
-    labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit
-    save_grid(generate_images(generator, z, labels), target / FINAL_GRID,
-              ncols=min(grid_n, cfg.num_classes) if cfg.conditional else None)
+    if cfg.infogan:
+        from .training import draw_sample_grid
+
+        images, columns = draw_sample_grid(cfg, generator)  # a row per category
+        save_grid(images, target / FINAL_GRID, ncols=columns)
+    else:
+        z = sample_latent(grid_n, cfg.latent_dim, seed=grid_seed)
+        labels = cycling_labels(grid_n, cfg.num_classes) if cfg.conditional else None  # a column per digit
+        save_grid(generate_images(generator, z, labels), target / FINAL_GRID,
+                  ncols=min(grid_n, cfg.num_classes) if cfg.conditional else None)
     names.append(FINAL_GRID)
     write_hashes(target)
     return names

@@ -1,7 +1,7 @@
 """Sliders over the latent space, for notebooks and for live demonstrations.
 
-Computation apart from display: :func:`explorer_png`, :func:`conditional_png` and
-:func:`interpolation_png` (and :func:`ganlib.explore.sweep_images`, which the first
+Computation apart from display: :func:`explorer_png`, :func:`conditional_png`,
+:func:`code_png` and :func:`interpolation_png` (and :func:`ganlib.explore.sweep_images`, which the first
 two draw, with the directions and profiles of :func:`ganlib.mean_direction` and
 :func:`ganlib.std_profile`) are pure functions,
 arguments in and PNG bytes out, with their own tests. The widgets only wire
@@ -323,6 +323,108 @@ class ConditionalExplorer(LatentExplorer):
         digit = self._digit()
         hits = int(np.sum(predict_proba(self.classifier, images).argmax(axis=1) == digit))
         return f"classifier: {hits} of {len(images)} images are a {digit}"
+
+
+def _code_view(generator, code: int, continuous, seed: int, n: int, scale: int | None = None):
+    """Images and PNG grid of an InfoGAN's ``n`` noise vectors (seeded) drawn with one category
+    and one setting of the continuous codes: what :func:`code_png` and :class:`CodeExplorer` show."""
+    from . import infogan
+    from .latent import sample_latent
+
+    categories, k = infogan._codes_of(generator)
+    if isinstance(code, bool) or not isinstance(code, (int, np.integer)) or not 0 <= code < categories:
+        raise ValueError(f"code must be a category from 0 to {categories - 1}, got {code!r}")
+    images = infogan.generate(generator, sample_latent(n, latent_dim_of(generator), seed=seed), int(code),
+                              infogan.check_continuous(continuous, n, k))
+    return images, grid_png_bytes(images, scale=scale if scale is not None else _auto_scale(n))
+
+
+def code_png(generator, code: int, continuous=None, seed: int = 0, n: int = 36, scale: int | None = None) -> bytes:
+    """An InfoGAN's grid of ``n`` images drawn with category ``code`` and the continuous codes
+    ``continuous`` (k values; None: all 0), PNG-encoded.
+
+    The noise vectors depend on ``seed`` and ``n`` only, so another code or another continuous
+    value with the same seed redraws the same noise: what changes is what the code controls.
+    The same arguments give the same bytes.
+    """
+    return _code_view(generator, code, continuous, seed, n, scale)[1]
+
+
+class CodeExplorer(widgets.VBox):
+    """The widget :func:`code_explorer` returns: an InfoGAN's category dropdown and one slider per
+    continuous code, over a grid of images that share their noise.
+
+    Attributes
+    ----------
+    code_dropdown : ipywidgets.Dropdown, the category (0 .. K - 1)
+    continuous_sliders : list of FloatSlider, one per continuous code, described c1, c2, ...;
+        trained on [-1, 1], they reach to +-2 so that a student can see what lies beyond
+    seed_slider, size_slider : the noise seed and the number of images
+    image : ipywidgets.Image showing the grid (its ``value`` is the PNG bytes)
+    label : ipywidgets.HTML with the classifier's digit counts (when there is a classifier)
+    """
+
+    def __init__(self, generator, classifier=None, code: int = 0, continuous=None, seed: int = 0, n: int = 36,
+                 max_continuous: float = 2.0):
+        from . import infogan
+
+        categories, k = infogan._codes_of(generator)
+        if n not in GRID_SIZES:
+            raise ValueError(f"n must be one of {GRID_SIZES}, got {n!r}")
+        values = infogan.check_continuous(continuous, 1, k)[0]
+        self.generator, self.classifier = generator, classifier
+        self.code_dropdown = _control(widgets.Dropdown, "category", options=list(range(categories)),
+                                      value=int(code))
+        self.continuous_sliders = [
+            _control(widgets.FloatSlider, f"c{j + 1}", value=float(values[j]), min=-max_continuous,
+                     max=max_continuous, step=0.25, continuous_update=False) for j in range(k)]
+        self.seed_slider = _control(widgets.IntSlider, "seed", value=seed, min=0, max=99, continuous_update=False)
+        self.size_slider = _control(widgets.SelectionSlider, "images", options=GRID_SIZES, value=n,
+                                    continuous_update=False)
+        self.image, self.label = widgets.Image(format="png"), widgets.HTML()
+        controls = widgets.HBox([widgets.VBox([self.code_dropdown, self.seed_slider, self.size_slider]),
+                                 widgets.VBox(self.continuous_sliders)])
+        super().__init__([controls, self.label, self.image])
+        self.redraw()
+        for control in (self.code_dropdown, *self.continuous_sliders, self.seed_slider, self.size_slider):
+            control.observe(self.redraw, names="value")
+
+    def __repr__(self) -> str:  # the text a notebook viewer without widgets shows
+        values = ", ".join(f"{s.value:g}" for s in self.continuous_sliders)
+        return (f"CodeExplorer(category={self.code_dropdown.value}, continuous=[{values}], "
+                f"seed={self.seed_slider.value}, n={self.size_slider.value}): run it in Jupyter to use it")
+
+    @property
+    def continuous(self) -> list[float]:
+        """The continuous codes the sliders are set to."""
+        return [s.value for s in self.continuous_sliders]
+
+    def redraw(self, change=None) -> None:
+        """Draw the grid for the controls' current values: one generator call."""
+        images, png = _code_view(self.generator, self.code_dropdown.value, self.continuous,
+                                 self.seed_slider.value, self.size_slider.value)
+        self.image.value = png
+        self.label.value = "" if self.classifier is None else _label_text(predict_proba(self.classifier, images))
+
+
+def code_explorer(generator, classifier=None, code: int = 0, continuous=None, seed: int = 0,
+                  n: int = 36) -> CodeExplorer:
+    """A category dropdown and a slider per continuous code of an InfoGAN, redrawing a grid of
+    ``n`` images that share their noise (:func:`code_png`).
+
+    Parameters
+    ----------
+    generator : an InfoGAN generator (:func:`ganlib.load_pretrained_infogan`)
+    classifier : optional, e.g. :func:`ganlib.load_classifier`; if given, the widget also
+        counts the digits it reads in the grid, which shows what the category came to mean
+    code, continuous, seed, n : the controls' starting values; n is one of ``GRID_SIZES``
+
+    Returns
+    -------
+    CodeExplorer, an ``ipywidgets.VBox``: display it as a cell's last value. Notebook 09
+    introduces it.
+    """
+    return CodeExplorer(generator, classifier, code, continuous, seed, n)
 
 
 class InterpolationExplorer(widgets.VBox):

@@ -74,6 +74,7 @@ def test_the_wheel_holds_every_file_of_both_shipped_folders(wheel):
     for folder, inside in ((ROOT / "pretrained", "ganlib/_shipped"),
                            (ROOT / "pretrained" / "conditional", "ganlib/_shipped/conditional"),
                            (ROOT / "pretrained" / "lecture", "ganlib/_shipped/lecture"),
+                           (ROOT / "pretrained" / "infogan", "ganlib/_shipped/infogan"),
                            (ROOT / "pretrained" / "ising", "ganlib/_shipped/ising"),
                            (ROOT / "pretrained" / "ising" / "monte_carlo", "ganlib/_shipped/ising/monte_carlo")):
         shipped = {p.name for p in folder.iterdir() if p.is_file()}

@@ -126,7 +126,7 @@ def test_the_shipped_generator_is_the_compact_one_and_the_lecture_model_is_kept_
     assert pretrained.load_pretrained().count_params() == 973_569
 
 
-@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR, pretrained.LECTURE_DIR])
+@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR, pretrained.LECTURE_DIR, pretrained.INFOGAN_DIR])
 def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist, folder):
     """quality.json (quoted in pretrained/README.md) is what each model gives now."""
     import json
@@ -143,6 +143,9 @@ def test_recorded_quality_of_the_shipped_generator_is_reproduced(mnist, folder):
     for key in ("score", "coverage", "confident", "frechet", "frechet_floor"):
         assert getattr(report, key) == pytest.approx(recorded[key], abs=2e-3), key
     assert report.histogram == recorded["histogram"]
+    assert report.extra.keys() == recorded["extra"].keys()  # the InfoGAN's code_match
+    for key, value in recorded["extra"].items():
+        assert report.extra[key] == pytest.approx(value, abs=2e-3), key
 
 
 @pytest.mark.parametrize("conditional", [False, True])
@@ -211,7 +214,7 @@ def test_ship_keeps_the_quality_history_and_caps_the_gif(tiny_cfg, small_images,
     assert read_gif_epochs(target) == [1, 3]
 
 
-@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR, pretrained.CONDITIONAL_DIR])
+@pytest.mark.parametrize("folder", [pretrained.PRETRAINED_DIR])
 def test_the_shipped_gif_says_which_epoch_each_frame_shows(folder):
     """Notebook 07 labels the frames of training.gif; a frame's index is not its epoch."""
     from PIL import Image
@@ -253,3 +256,34 @@ def test_the_ising_model_and_its_monte_carlo_data_are_hash_checked(tmp_path):
         pretrained.load_ising_monte_carlo("test.npz", copy)
     with pytest.raises(pretrained.CheckpointError, match="no shipped Ising model"):
         pretrained.load_pretrained_ising(tmp_path / "nowhere")
+
+
+def test_shipping_an_infogan_keeps_a_row_per_category_and_thins_its_losses(tiny_cfg, small_images, tmp_path):
+    from PIL import Image
+
+    from ganlib.training import train
+
+    cfg = replace(tiny_cfg, architecture="compact", leaky_relu_slope=0.1, dropout=0.0, info_categories=4,
+                  info_continuous=2, sample_grid_size=8)
+    run = tmp_path / "run"
+    train(cfg, small_images, run, epochs=2, verbose=0)  # 6 steps
+    target = tmp_path / "shipped"
+    names = pretrained.ship(run, target, with_discriminator=False, max_frames=0, losses_every=4)
+    assert "discriminator.weights.h5" not in names and "training.gif" not in names
+    assert read_history(target / "losses.csv")["step"].tolist() == [4, 6]  # every 4th step and the last
+    with Image.open(target / "final_grid.png") as grid, Image.open(run / "samples" / "epoch_002.png") as last:
+        assert grid.size == last.size and grid.size[1] > grid.size[0]  # 4 rows of 2: the run's grid
+    generator = pretrained.load_pretrained_infogan(target)
+    from ganlib.models import make_generator
+
+    assert generator.count_params() == make_generator(cfg).count_params()
+
+
+def test_the_shipped_infogan_loads_and_a_plain_model_is_not_one(tmp_path):
+    from ganlib.models import info_codes_of
+
+    assert info_codes_of(pretrained.load_pretrained_infogan()) == (10, 2)
+    with pytest.raises(CheckpointError, match="without InfoGAN codes"):
+        pretrained.load_pretrained_infogan(pretrained.PRETRAINED_DIR)
+    with pytest.raises(CheckpointError, match="no shipped InfoGAN"):
+        pretrained.load_pretrained_infogan(tmp_path / "nowhere")

@@ -299,3 +299,40 @@ def test_widgets_describe_themselves_briefly_where_they_cannot_be_shown(generato
         assert len(text) < 200 and "Jupyter" in text and "PNG" not in text
     text = widgets.latent_explorer(generator, n=16)._repr_mimebundle_()["text/plain"]
     assert "ramp, isotropic" in text and "…" not in text  # short enough not to be cut
+
+
+@pytest.fixture(scope="module")
+def info_generator():
+    """A tiny untrained InfoGAN generator: its images depend on z, the category and the continuous codes."""
+    return ganlib.make_generator(ganlib.DCGANConfig(latent_dim=8, architecture="compact", info_categories=4,
+                                                    info_continuous=2))
+
+
+def test_code_png_is_deterministic_and_follows_the_codes(info_generator):
+    png = widgets.code_png(info_generator, 1, [0.5, -0.5], seed=0, n=16, scale=2)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert widgets.code_png(info_generator, 1, [0.5, -0.5], seed=0, n=16, scale=2) == png
+    for other in (dict(code=2, continuous=[0.5, -0.5]), dict(code=1, continuous=[1.5, -0.5]),
+                  dict(code=1, continuous=[0.5, -0.5], seed=1)):
+        assert widgets.code_png(info_generator, n=16, scale=2, **other) != png, other
+    with pytest.raises(ValueError, match="code must be a category from 0 to 3"):
+        widgets.code_png(info_generator, 4)
+    with pytest.raises(ValueError, match="not an InfoGAN"):
+        widgets.code_png(ganlib.make_generator(ganlib.DCGANConfig(latent_dim=8, gen_filters=8)), 0)
+
+
+def test_code_explorer_redraws_when_a_control_moves(info_generator):
+    from ganlib.classifier import make_classifier
+
+    explorer = widgets.code_explorer(info_generator, make_classifier(0), code=0, n=16)
+    assert [s.description for s in explorer.continuous_sliders] == ["c1", "c2"]
+    assert explorer.code_dropdown.options == (0, 1, 2, 3)
+    first = explorer.image.value
+    assert first == widgets.code_png(info_generator, 0, [0, 0], 0, 16)
+    explorer.continuous_sliders[0].value = 1.0
+    moved = explorer.image.value
+    assert moved != first and moved == widgets.code_png(info_generator, 0, [1.0, 0.0], 0, 16)
+    explorer.code_dropdown.value = 3
+    assert explorer.image.value == widgets.code_png(info_generator, 3, [1.0, 0.0], 0, 16)
+    assert "classifier's digits" in explorer.label.value
+    assert "CodeExplorer(category=3, continuous=[1, 0]" in repr(explorer)

@@ -5,7 +5,8 @@ notebook in headless Chromium, the controls are moved as a student would (a slid
 from the keyboard, a dropdown by choosing an option), and after every move the picture
 must change: the front end, the widget extension, the comm round trip and the kernel's
 redraw all take part. In notebook 05 that is the mean_scale slider, the std_scale
-slider and the direction dropdown, one after another; in 06 the step slider.
+slider and the direction dropdown, one after another; in 06 the step slider; in 09 the InfoGAN's
+c1 slider and its category dropdown.
 Screenshots of the picture before and after each move are kept in ``runs/browser-test/``
 as ``<notebook>-<control>-before.png`` and ``-after.png``, and the whole widget after the
 last move as ``<notebook>-widget.png``.
@@ -101,6 +102,8 @@ CASES = [
                  (Move("slider", "mean_scale", "PageUp"), Move("slider", "std_scale", "PageUp"),
                   Move("dropdown", "direction", "random")), id="05-mean-std-direction"),
     pytest.param("notebooks/06_interpolation.ipynb", -1, (Move("slider", "step", "PageUp"),), id="06-step"),
+    pytest.param("notebooks/09_infogan.ipynb", 0,
+                 (Move("slider", "c1", "PageUp"), Move("dropdown", "category", "5")), id="09-c1-category"),
 ]
 
 
